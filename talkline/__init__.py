@@ -1,0 +1,3 @@
+"""Talkline: a self-hosted voice conversation server."""
+
+__version__ = "0.1.0"

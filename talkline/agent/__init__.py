@@ -1,0 +1,1 @@
+"""Agents: conversation state, tools and the ledger, the offline skill agent, the LLM agent."""

@@ -1,0 +1,1 @@
+"""Engines: speech detection, recognition and synthesis behind small interfaces."""

@@ -1,0 +1,1 @@
+"""Profiles: the built-in `eco` and `practice` applications and user-defined ones."""

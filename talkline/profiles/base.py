@@ -1,0 +1,59 @@
+"""A profile is an agent people talk to: instructions, voice, language, tools and engines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from talkline.agent.base import Agent
+from talkline.agent.tools import ToolRegistry
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    description: str
+    instructions: str
+    agent: Agent
+    tools: ToolRegistry = field(default_factory=ToolRegistry)
+    language: str | None = None  # the language users usually speak; None lets STT detect it
+    voice: str = "alloy"
+    options: Mapping[str, Any] = field(default_factory=dict)  # defaults for profile options
+    engines: Mapping[str, Any] = field(default_factory=dict)  # per-profile engine settings
+
+    def model_card(self) -> dict[str, Any]:
+        """The `/v1/models` entry."""
+        return {"id": self.name, "object": "model", "created": 0, "owned_by": "talkline",
+                "description": self.description, "language": self.language,
+                "tools": [spec.name for spec in self.tools.specs()]}
+
+
+class UnknownProfile(LookupError):
+    def __init__(self, name: str, available: list[str]) -> None:
+        super().__init__(f"unknown model '{name}'; available: {', '.join(available)}")
+        self.name = name
+        self.available = available
+
+
+class ProfileRegistry:
+    def __init__(self, profiles: list[Profile] | None = None, default: str | None = None) -> None:
+        self._profiles: dict[str, Profile] = {}
+        for profile in profiles or []:
+            self.add(profile)
+        self.default = default
+
+    def add(self, profile: Profile) -> None:
+        self._profiles[profile.name] = profile
+
+    def get(self, name: str | None) -> Profile:
+        key = name or self.default
+        if key is None or key not in self._profiles:
+            raise UnknownProfile(str(name), self.names())
+        return self._profiles[key]
+
+    def names(self) -> list[str]:
+        return sorted(self._profiles)
+
+    def __iter__(self) -> Iterator[Profile]:
+        return iter(self._profiles.values())

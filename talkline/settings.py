@@ -1,0 +1,100 @@
+"""Server settings, read from `TALKLINE_*` environment variables (and an optional `.env`)."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+
+def _default_data_dir() -> Path:
+    return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "talkline"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TALKLINE_", env_file=".env", extra="ignore")
+
+    # network
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str | None = None
+
+    # auth: comma-separated server keys; empty means anonymous loopback-only mode
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
+    secret_mint_per_minute: int = 30
+    demo_token_route: bool | None = None  # None: on in loopback dev mode only
+
+    # storage: embedded SQLite by default; URLs switch to the distributed backends
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    database_url: str | None = None  # e.g. postgresql+asyncpg://localhost/talkline
+    redis_url: str | None = None  # events, client secrets, rate limits
+    broker_url: str | None = None  # amqp://guest:guest@localhost/ for jobs
+
+    # capacity
+    inference_workers: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1))
+    max_sessions: int = 8
+    session_max_seconds: int = 3600
+
+    # engines
+    profiles_file: Path | None = None
+    stt_beam_size: int = 1
+    default_profile: str = "eco"
+
+    # turn-taking defaults (server_vad); clients may override per session
+    vad_threshold: float = 0.5
+    vad_prefix_padding_ms: int = 300
+    vad_silence_duration_ms: int = 500
+    interrupt_min_speech_ms: int = 400
+
+    # voice jobs
+    voice_jobs_enabled: bool = True
+    upload_max_bytes: int = 25 * 1024 * 1024
+    upload_max_seconds: float = 300.0
+    job_timeout_seconds: float = 180.0
+    job_max_retries: int = 2
+    event_retention_seconds: int = 24 * 3600
+    sse_keepalive_seconds: float = 15.0
+
+    log_level: str = "INFO"
+    log_json: bool = False
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [key.strip() for key in value.split(",") if key.strip()]
+        return value
+
+    @cached_property
+    def anonymous(self) -> bool:
+        """No server key configured: loopback-only development mode."""
+        return not self.api_keys
+
+    @cached_property
+    def host_is_loopback(self) -> bool:
+        if self.host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return False
+
+    @property
+    def demo_tokens_enabled(self) -> bool:
+        if self.demo_token_route is not None:
+            return self.demo_token_route
+        return self.anonymous
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "talkline.db"
+
+    def server_key_matches(self, candidate: str) -> bool:
+        import hmac
+
+        return any(hmac.compare_digest(candidate, key.get_secret_value()) for key in self.api_keys)
