@@ -1,0 +1,22 @@
+"""Prometheus metrics: sessions, per-stage latency histograms, responses, tools, jobs and errors."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+LATENCY_BUCKETS = (0.025, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0, 5.0, 10.0)
+
+SESSIONS = Gauge("talkline_sessions_active", "Open realtime sessions")
+SESSIONS_REFUSED = Counter("talkline_sessions_refused_total", "Sessions refused", ["reason"])
+STAGE_SECONDS = Histogram("talkline_stage_seconds", "Time from end of user speech to each stage of a reply",
+                          ["surface", "stage"], buckets=LATENCY_BUCKETS)
+RESPONSES = Counter("talkline_responses_total", "Responses by final status", ["surface", "status"])
+TOOL_CALLS = Counter("talkline_tool_calls_total", "Server tool calls", ["tool", "ok"])
+ERRORS = Counter("talkline_errors_total", "Errors sent to clients", ["surface", "code"])
+JOBS = Counter("talkline_jobs_total", "Finished jobs by outcome", ["kind", "status"])
+BARGE_INS = Counter("talkline_barge_ins_total", "User speech during a reply", ["outcome"])
+
+
+def observe_timings(surface: str, durations_ms: dict[str, float]) -> None:
+    for stage, ms in durations_ms.items():
+        STAGE_SECONDS.labels(surface=surface, stage=stage).observe(ms / 1000)

@@ -1,0 +1,78 @@
+"""Split streamed text into speakable pieces, for Korean and English alike.
+
+Speech starts on the first piece, so the first one is cut early (at a clause boundary once it is
+long enough); later pieces are whole sentences, cut at a clause boundary only when they run long.
+Pieces are exact substrings: joined back together they give the original text, spacing included
+(Korean spacing carries meaning and must survive for transcripts).
+"""
+
+from __future__ import annotations
+
+import re
+
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "no", "vs", "etc", "e.g", "i.e", "approx", "jr", "sr", "prof"}
+
+# A sentence ends at terminal punctuation (plus closing quotes/brackets) followed by whitespace, or at a newline.
+_SENTENCE_END = re.compile(r"[.!?…。！？]+[\"'”’)\]」』]*(?=\s)|\n+")
+# Where a long sentence may be cut: after a comma-like mark, or after a Korean connective ending.
+_CLAUSE_BREAK = re.compile(r"[,，、;:]\s|(?:고|며|서|면|지만|는데|은데|니까|라서|해서|하고)\s")
+
+
+class SentenceChunker:
+    def __init__(self, *, first_min_chars: int = 24, max_chars: int = 140) -> None:
+        self.first_min_chars = first_min_chars
+        self.max_chars = max_chars
+        self._buffer = ""
+        self._emitted = 0
+
+    def push(self, text: str) -> list[str]:
+        """Add streamed text; return the pieces that are now complete."""
+        self._buffer += text
+        pieces: list[str] = []
+        while (cut := self._next_cut()) is not None:
+            pieces.append(self._take(cut))
+        return pieces
+
+    def flush(self) -> list[str]:
+        """The remaining text, at the end of the stream."""
+        rest, self._buffer = self._buffer, ""
+        if not rest.strip():
+            return [rest] if rest and self._emitted else []
+        self._emitted += 1
+        return [rest]
+
+    def _take(self, cut: int) -> str:
+        piece, self._buffer = self._buffer[:cut], self._buffer[cut:]
+        # leading whitespace of the next piece belongs to the previous one
+        stripped = self._buffer.lstrip()
+        piece += self._buffer[: len(self._buffer) - len(stripped)]
+        self._buffer = stripped
+        self._emitted += 1
+        return piece
+
+    def _next_cut(self) -> int | None:
+        for match in _SENTENCE_END.finditer(self._buffer):
+            if not self._is_abbreviation(match.start()) and self._buffer[: match.end()].strip():
+                return match.end()
+        limit = self.first_min_chars if self._emitted == 0 else self.max_chars
+        if len(self._buffer) < limit:
+            return None
+        return self._clause_cut(hard=len(self._buffer) >= self.max_chars)
+
+    def _clause_cut(self, *, hard: bool) -> int | None:
+        breaks = [m.end() for m in _CLAUSE_BREAK.finditer(self._buffer) if m.end() >= 8]
+        if breaks:
+            return breaks[-1] if hard else breaks[0]
+        if hard:
+            space = self._buffer.rfind(" ", 0, self.max_chars)
+            return space + 1 if space > 0 else self.max_chars
+        return None
+
+    def _is_abbreviation(self, end: int) -> bool:
+        if self._buffer[end] != ".":
+            return False
+        word = re.search(r"([A-Za-z.]+)$", self._buffer[:end])
+        if word is None:
+            return False
+        token = word.group(1).lower().rstrip(".")
+        return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())

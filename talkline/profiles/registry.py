@@ -1,0 +1,24 @@
+"""The profiles a server offers: the built-in `eco` and `practice`, plus the user's own."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from talkline.agent.skill import SkillAgent
+from talkline.engines.pool import InferencePool
+from talkline.profiles.base import Profile, ProfileRegistry
+
+
+def with_skill_layer(profile: Profile) -> Profile:
+    """Offline agents get the generic layer for client tools and idle prompts."""
+    if isinstance(profile.agent, SkillAgent):
+        return profile
+    return replace(profile, agent=SkillAgent(profile.agent, own_tools=[spec.name for spec in profile.tools.specs()]))
+
+
+def builtin_profiles(pool: InferencePool | None = None, default: str = "eco") -> ProfileRegistry:
+    from talkline.profiles.eco import create_eco_profile
+    from talkline.profiles.practice import create_practice_profile
+
+    profiles = [create_eco_profile(pool), create_practice_profile()]
+    return ProfileRegistry([with_skill_layer(p) for p in profiles], default=default)

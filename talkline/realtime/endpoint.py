@@ -1,0 +1,94 @@
+"""The `/v1/realtime` WebSocket: handshake (auth, dialect, subprotocol, profile), admission, session."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from fastapi import APIRouter, WebSocket
+
+from talkline.auth.credentials import is_beta, key_from_headers, select_subprotocol
+from talkline.auth.identity import Authenticator, AuthError, Caller
+from talkline.metrics import SESSIONS, SESSIONS_REFUSED
+from talkline.profiles.base import ProfileRegistry, UnknownProfile
+from talkline.protocol.realtime import dump, ga_server_to_beta
+from talkline.protocol.realtime.errors import INVALID_API_KEY, SESSION_LIMIT_REACHED, error_event
+from talkline.realtime.admission import Admission, SessionLimitReached
+from talkline.realtime.handlers import router as event_router
+from talkline.realtime.session import RealtimeServices, RealtimeSession
+from talkline.realtime.transport import WebSocketTransport
+
+log = logging.getLogger(__name__)
+
+RESERVED_QUERY = {"model", "api-key", "call_id", "intent"}
+POLICY_VIOLATION, TRY_AGAIN_LATER = 1008, 1013
+
+
+def realtime_router(services: Callable[[], RealtimeServices], profiles: ProfileRegistry,
+                    authenticator: Authenticator, admission: Admission) -> APIRouter:
+    """`services` is called per connection: models may still be loading when the router is built."""
+    router = APIRouter()
+
+    @router.websocket("/v1/realtime")
+    @router.websocket("/v1/realtime/")
+    async def realtime(websocket: WebSocket) -> None:
+        offered = list(websocket.scope.get("subprotocols") or [])
+        beta = is_beta(websocket.headers, offered)
+        await websocket.accept(subprotocol=select_subprotocol(offered))
+        refusal = _Refusal(websocket, beta)
+        key = key_from_headers(websocket.headers, offered, websocket.query_params)
+        try:
+            caller = await authenticator.authenticate(key, websocket.client.host if websocket.client else None)
+        except AuthError as exc:
+            await refusal.send(exc.code if exc.code != "forbidden" else INVALID_API_KEY, exc.message)
+            return
+        try:
+            profile = profiles.get(_model(websocket.query_params.get("model"), caller, profiles))
+        except UnknownProfile as exc:
+            await refusal.send("model_not_found", str(exc), param="model")
+            return
+        except ValueError as exc:
+            await refusal.send(INVALID_API_KEY, str(exc), param="model")
+            return
+        options = {k: v for k, v in websocket.query_params.items() if k not in RESERVED_QUERY}
+        options.update(caller.options)
+        try:
+            with admission.admit():
+                SESSIONS.inc()
+                try:
+                    session = RealtimeSession(WebSocketTransport(websocket), services(), profile, caller,
+                                              beta=beta, router=event_router, options=options)
+                    await session.run()
+                finally:
+                    SESSIONS.dec()
+        except SessionLimitReached as exc:
+            SESSIONS_REFUSED.labels(reason="capacity").inc()
+            await refusal.send(SESSION_LIMIT_REACHED, str(exc), close_code=TRY_AGAIN_LATER)
+
+    return router
+
+
+def _model(requested: str | None, caller: Caller, profiles: ProfileRegistry) -> str | None:
+    """A client secret fixes the profile; a URL naming another one is refused."""
+    bound = (caller.bound_session or {}).get("model")
+    if bound and requested and requested != bound and requested in profiles.names():
+        raise ValueError(f"this client secret was minted for model '{bound}', not '{requested}'")
+    return bound or requested
+
+
+class _Refusal:
+    """A refused connection still gets a typed `error` event before it is closed."""
+
+    def __init__(self, websocket: WebSocket, beta: bool) -> None:
+        self.websocket, self.beta = websocket, beta
+
+    async def send(self, error_code: str, message: str, *, param: str | None = None,
+                   close_code: int = POLICY_VIOLATION) -> None:
+        frame = dump(error_event(error_code, message, param=param))
+        frame = ga_server_to_beta(frame) if self.beta else frame
+        transport = WebSocketTransport(self.websocket)
+        try:
+            await transport.send(frame or {})
+        except Exception:
+            log.debug("client left before its refusal was sent")
+        await transport.close(close_code, error_code)

@@ -1,0 +1,162 @@
+"""Turn-taking: speech probabilities per VAD frame in, turn events out. Pure logic, no I/O.
+
+Times are milliseconds of input audio since the session started, as the protocol reports them.
+While the assistant is speaking, speech must last `interrupt_min_ms` and not sound like the
+assistant's own voice coming back (echo) before it counts as a barge-in; shorter bursts ("네",
+"uh-huh", a cough) are backchannels and change nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum, auto
+
+HYSTERESIS = 0.15  # speech continues while the probability stays above threshold - HYSTERESIS
+BACKCHANNEL_GAP_MS = 200  # silence that ends a not-yet-confirmed burst of speech
+ECHO_THRESHOLD = 0.55  # mean echo similarity above which a burst is the assistant's own voice
+SPECULATE_AFTER_MS = 128  # silence after which the utterance so far is transcribed speculatively
+
+
+@dataclass(frozen=True, slots=True)
+class VadSettings:
+    threshold: float = 0.5
+    prefix_padding_ms: int = 300
+    silence_duration_ms: int = 500
+    interrupt_min_ms: int = 400
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechStarted:
+    start_ms: float
+    barge_in: bool  # the assistant was speaking
+
+
+@dataclass(frozen=True, slots=True)
+class Paused:
+    """The user has been quiet for a moment: `[start_ms, end_ms)` may be the whole turn."""
+
+    start_ms: float
+    end_ms: float
+
+
+@dataclass(frozen=True, slots=True)
+class Resumed:
+    """Speech came back after a pause; any speculation on the pause is stale."""
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechStopped:
+    start_ms: float
+    end_ms: float  # where speech ended (not where the silence timeout fired)
+    audio_end_ms: float  # end of the audio that belongs to the turn (end_ms plus a little tail)
+
+
+@dataclass(frozen=True, slots=True)
+class Backchannel:
+    start_ms: float
+    end_ms: float
+    echo: bool
+
+
+TurnEvent = SpeechStarted | Paused | Resumed | SpeechStopped | Backchannel
+
+
+class _State(Enum):
+    SILENT = auto()
+    CANDIDATE = auto()
+    SPEAKING = auto()
+
+
+class TurnDetector:
+    def __init__(self, settings: VadSettings, frame_ms: float = 32.0) -> None:
+        self.settings = settings
+        self.frame_ms = frame_ms
+        self.now_ms = 0.0
+        self._state = _State.SILENT
+        self._start_ms = 0.0
+        self._speech_ms = 0.0
+        self._silence_ms = 0.0
+        self._last_voice_end_ms = 0.0
+        self._echo_sum = 0.0
+        self._echo_frames = 0
+        self._speculated = False
+
+    @property
+    def in_speech(self) -> bool:
+        return self._state is _State.SPEAKING
+
+    def skip(self, ms: float) -> None:
+        """Advance the clock over audio that was not analysed (e.g. VAD turned off)."""
+        self.now_ms += ms
+
+    def reset(self) -> None:
+        self._state = _State.SILENT
+
+    def process(self, probability: float, *, assistant_speaking: bool, echo: float = 0.0) -> list[TurnEvent]:
+        """Feed one frame's speech probability; returns what that frame caused."""
+        frame_start = self.now_ms
+        self.now_ms += self.frame_ms
+        voiced = probability >= self.settings.threshold
+        sustained = probability >= self.settings.threshold - HYSTERESIS
+        if self._state is _State.SILENT:
+            return self._from_silence(voiced, frame_start, assistant_speaking, echo)
+        if self._state is _State.CANDIDATE:
+            return self._from_candidate(sustained, echo)
+        return self._from_speaking(sustained)
+
+    def _from_silence(self, voiced: bool, frame_start: float, assistant_speaking: bool, echo: float
+                      ) -> list[TurnEvent]:
+        if not voiced:
+            return []
+        self._start_ms, self._speech_ms, self._silence_ms = frame_start, self.frame_ms, 0.0
+        self._last_voice_end_ms, self._speculated = self.now_ms, False
+        if assistant_speaking:
+            self._state = _State.CANDIDATE
+            self._echo_sum, self._echo_frames = echo, 1
+            return self._confirm_if_ready()
+        self._state = _State.SPEAKING
+        return [SpeechStarted(self._start_ms, barge_in=False)]
+
+    def _from_candidate(self, sustained: bool, echo: float) -> list[TurnEvent]:
+        if sustained:
+            self._speech_ms += self.frame_ms
+            self._silence_ms = 0.0
+            self._last_voice_end_ms = self.now_ms
+            self._echo_sum += echo
+            self._echo_frames += 1
+            return self._confirm_if_ready()
+        self._silence_ms += self.frame_ms
+        if self._silence_ms < BACKCHANNEL_GAP_MS:
+            return []
+        self._state = _State.SILENT
+        return [Backchannel(self._start_ms, self._last_voice_end_ms, echo=self._is_echo())]
+
+    def _confirm_if_ready(self) -> list[TurnEvent]:
+        if self._speech_ms < self.settings.interrupt_min_ms or self._is_echo():
+            return []
+        self._state = _State.SPEAKING
+        return [SpeechStarted(self._start_ms, barge_in=True)]
+
+    def _is_echo(self) -> bool:
+        return self._echo_frames > 0 and self._echo_sum / self._echo_frames >= ECHO_THRESHOLD
+
+    def _from_speaking(self, sustained: bool) -> list[TurnEvent]:
+        if sustained:
+            self._last_voice_end_ms = self.now_ms
+            resumed = self._silence_ms > 0 and self._speculated
+            self._silence_ms, self._speculated = 0.0, False
+            return [Resumed()] if resumed else []
+        self._silence_ms += self.frame_ms
+        tail_ms = min(SPECULATE_AFTER_MS, self.settings.silence_duration_ms)
+        events: list[TurnEvent] = []
+        if not self._speculated and self._silence_ms >= tail_ms:
+            self._speculated = True
+            events.append(Paused(self._padded_start(), self._last_voice_end_ms + tail_ms))
+        if self._silence_ms >= self.settings.silence_duration_ms:
+            self._state = _State.SILENT
+            events.append(SpeechStopped(self._padded_start(), self._last_voice_end_ms,
+                                        self._last_voice_end_ms + tail_ms))
+        return events
+
+    def _padded_start(self) -> float:
+        return max(0.0, self._start_ms - self.settings.prefix_padding_ms)

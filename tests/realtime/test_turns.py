@@ -1,0 +1,81 @@
+from talkline.realtime.turns import (
+    Backchannel,
+    Paused,
+    Resumed,
+    SpeechStarted,
+    SpeechStopped,
+    TurnDetector,
+    VadSettings,
+)
+
+FRAME = 32.0
+
+
+def run(detector: TurnDetector, pattern: list[float], *, speaking: bool = False, echo: float = 0.0) -> list:
+    events = []
+    for probability in pattern:
+        events += detector.process(probability, assistant_speaking=speaking, echo=echo)
+    return events
+
+
+def frames(ms: float) -> int:
+    return int(ms // FRAME)
+
+
+def test_a_turn_starts_and_stops_with_padding_and_a_pause_before_the_stop() -> None:
+    detector = TurnDetector(VadSettings(silence_duration_ms=500, prefix_padding_ms=300), FRAME)
+    events = run(detector, [0.0] * 20 + [0.9] * 30 + [0.0] * 20)
+    started = [e for e in events if isinstance(e, SpeechStarted)]
+    assert started == [SpeechStarted(20 * FRAME, barge_in=False)]
+    paused = [e for e in events if isinstance(e, Paused)]
+    stopped = [e for e in events if isinstance(e, SpeechStopped)]
+    assert len(stopped) == 1 and len(paused) == 1
+    assert stopped[0].end_ms == 50 * FRAME
+    assert stopped[0].start_ms == 20 * FRAME - 300
+    assert (paused[0].start_ms, paused[0].end_ms) == (stopped[0].start_ms, stopped[0].audio_end_ms)
+    assert events.index(paused[0]) < events.index(stopped[0])
+
+
+def test_a_short_gap_inside_speech_resumes_instead_of_ending_the_turn() -> None:
+    detector = TurnDetector(VadSettings(silence_duration_ms=500), FRAME)
+    events = run(detector, [0.9] * 10 + [0.0] * 8 + [0.9] * 10 + [0.0] * 20)
+    assert sum(isinstance(e, SpeechStopped) for e in events) == 1
+    assert any(isinstance(e, Resumed) for e in events)
+    assert sum(isinstance(e, SpeechStarted) for e in events) == 1
+
+
+def test_hysteresis_keeps_speech_going_just_under_the_threshold() -> None:
+    detector = TurnDetector(VadSettings(threshold=0.5, silence_duration_ms=300), FRAME)
+    events = run(detector, [0.9] * 5 + [0.4] * 20)
+    assert not any(isinstance(e, SpeechStopped) for e in events)
+
+
+def test_a_backchannel_during_assistant_speech_does_not_barge_in() -> None:
+    detector = TurnDetector(VadSettings(interrupt_min_ms=400), FRAME)
+    events = run(detector, [0.9] * frames(250) + [0.0] * 10, speaking=True)
+    assert not any(isinstance(e, SpeechStarted) for e in events)
+    assert [type(e) for e in events] == [Backchannel]
+
+
+def test_sustained_speech_during_assistant_speech_barges_in_at_the_threshold() -> None:
+    detector = TurnDetector(VadSettings(interrupt_min_ms=400), FRAME)
+    events = []
+    for index in range(30):
+        new = detector.process(0.9, assistant_speaking=True, echo=0.1)
+        if new:
+            events += new
+            break
+    assert events == [SpeechStarted(0.0, barge_in=True)]
+    assert (index + 1) * FRAME >= 400 and index * FRAME < 400  # confirmed within one frame of the limit
+
+
+def test_our_own_echo_never_barges_in() -> None:
+    detector = TurnDetector(VadSettings(interrupt_min_ms=400), FRAME)
+    events = run(detector, [0.9] * 40 + [0.0] * 10, speaking=True, echo=0.9)
+    assert [type(e) for e in events] == [Backchannel]
+    assert events[0].echo is True
+
+
+def test_without_assistant_speech_speech_starts_on_the_first_frame() -> None:
+    detector = TurnDetector(VadSettings(interrupt_min_ms=400), FRAME)
+    assert detector.process(0.9, assistant_speaking=False) == [SpeechStarted(0.0, barge_in=False)]
