@@ -6,10 +6,10 @@ import ipaddress
 import os
 from functools import cached_property
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing_extensions import Annotated
 
 
 def _default_data_dir() -> Path:
@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     vad_prefix_padding_ms: int = 300
     vad_silence_duration_ms: int = 500
     interrupt_min_speech_ms: int = 400
+    audio_lead_ms: int = 1500  # how far reply audio may run ahead of the client's playback
 
     # voice jobs
     voice_jobs_enabled: bool = True

@@ -111,6 +111,7 @@ class ResponseServices:
     playback: PlaybackClock
     echo: EchoDetector
     wait_for_input: Callable[[], Awaitable[None]]  # transcripts of committed user audio
+    audio_lead_ms: float = 1500.0  # audio is paced to stay at most this far ahead of playback
 
 
 class Responder:
@@ -337,7 +338,11 @@ class _MessageOutput:
             await self._send_frame(frame)
 
     async def _send_frame(self, frame: bytes) -> None:
+        """Audio runs ahead of playback by at most the lead, so a barge-in still finds the response running."""
         services = self.responder.services
+        ahead_ms = services.playback.remaining_ms - services.audio_lead_ms
+        if ahead_ms > 0:
+            await asyncio.sleep(ahead_ms / 1000)
         await self._send(ResponseOutputAudioDeltaEvent, delta=encode_base64_audio(frame))
         if self._spoken is not None:
             self._spoken.data += frame

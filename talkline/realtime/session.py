@@ -334,7 +334,8 @@ class RealtimeSession:
             send=self.send, conversation=self.conversation, pipeline=self.services.pipeline,
             agent=self.profile.agent, server_tools=self.profile.tools, ledger=self.ledger,
             tool_context=ToolContext(owner=self.caller.owner, language=self.language, options=self.options),
-            playback=self.playback, echo=self.echo, wait_for_input=self.wait_for_transcripts)
+            playback=self.playback, echo=self.echo, wait_for_input=self.wait_for_transcripts,
+            audio_lead_ms=self.services.settings.audio_lead_ms)
 
     def _assistant_audible(self) -> bool:
         active = self.state.active

@@ -13,7 +13,7 @@ from enum import Enum, auto
 
 HYSTERESIS = 0.15  # speech continues while the probability stays above threshold - HYSTERESIS
 BACKCHANNEL_GAP_MS = 200  # silence that ends a not-yet-confirmed burst of speech
-ECHO_THRESHOLD = 0.55  # mean echo similarity above which a burst is the assistant's own voice
+ECHO_THRESHOLD = 0.45  # mean echo similarity above which a burst is our own voice (room echo ~0.55, other speech ~0.2)
 SPECULATE_AFTER_MS = 128  # silence after which the utterance so far is transcribed speculatively
 
 
