@@ -1,0 +1,69 @@
+"""The tables, as SQLAlchemy declarative models. Every table the store uses is declared here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, String, Text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+JsonColumn = JSON().with_variant(JSONB(), "postgresql")
+Timestamp = DateTime(timezone=True)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ConversationRow(Base):
+    """One conversation (a call, a chat) of any profile."""
+
+    __tablename__ = "conversations"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(200))
+    profile: Mapped[str] = mapped_column(String(100))
+    session_id: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+    ended_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    # `metadata` is reserved on declarative classes, hence the attribute name
+    meta: Mapped[dict[str, Any]] = mapped_column("metadata", JsonColumn, default=dict)
+
+    messages: Mapped[list[MessageRow]] = relationship(
+        back_populates="conversation", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="(MessageRow.started_at, MessageRow.id)", lazy="raise")
+    practice: Mapped[PracticeSessionRow | None] = relationship(
+        back_populates="conversation", cascade="all, delete-orphan", passive_deletes=True, lazy="raise")
+
+    __table_args__ = (Index("ix_conversations_owner_created", "owner", "created_at"),)
+
+
+class MessageRow(Base):
+    """One transcript message; times are seconds since the conversation started."""
+
+    __tablename__ = "conversation_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[float] = mapped_column(Float)
+    ended_at: Mapped[float] = mapped_column(Float)
+
+    conversation: Mapped[ConversationRow] = relationship(back_populates="messages", lazy="raise")
+
+
+class PracticeSessionRow(Base):
+    """The practice details of a conversation: which scenario and persona, and the feedback."""
+
+    __tablename__ = "practice_sessions"
+
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True)
+    scenario: Mapped[str] = mapped_column(String(64))
+    persona: Mapped[str] = mapped_column(String(64))
+    feedback: Mapped[dict[str, Any] | None] = mapped_column(JsonColumn)
+
+    conversation: Mapped[ConversationRow] = relationship(back_populates="practice", lazy="raise")
