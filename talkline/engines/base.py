@@ -10,10 +10,18 @@ from talkline.audio import Pcm
 
 
 @dataclass(frozen=True, slots=True)
+class Word:
+    start: float
+    end: float
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Segment:
     start: float
     end: float
     text: str
+    words: tuple[Word, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,95 @@
+"""One TextToSpeech for every language: English to the natural Piper voice, the rest to espeak-ng.
+
+Voice names are the ones clients already send (OpenAI's) plus Talkline persona voices. Each maps
+to an espeak-ng variant that gives it a gender and timbre; Piper has a single English voice, so in
+English every name sounds the same (natural speech beats a matching gender here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+
+from talkline.audio import Pcm
+from talkline.engines.base import TextToSpeech
+from talkline.engines.language import detect_language, primary_language
+from talkline.engines.synthesis import SpeechRequestError
+
+ENGLISH = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceSpec:
+    variant: str | None  # espeak-ng voice variant: f1-f5 are female, m1-m8 male
+    language: str | None = None  # a persona's own language, used when the text does not say
+
+
+OPENAI_VOICES: Mapping[str, VoiceSpec] = {
+    "alloy": VoiceSpec("f1"),
+    "ash": VoiceSpec("m1"),
+    "ballad": VoiceSpec("m2"),
+    "coral": VoiceSpec("f2"),
+    "echo": VoiceSpec("m3"),
+    "sage": VoiceSpec("f3"),
+    "shimmer": VoiceSpec("f4"),
+    "verse": VoiceSpec("m4"),
+    "marin": VoiceSpec("f5"),
+    "cedar": VoiceSpec("m5"),
+    "fable": VoiceSpec("m6"),
+    "nova": VoiceSpec("steph"),
+    "onyx": VoiceSpec("m7"),
+}
+PERSONA_VOICES: Mapping[str, VoiceSpec] = {
+    "saerom": VoiceSpec("f2", "ko"),  # female, Korean
+    "gildong": VoiceSpec("m3", "ko"),  # male, Korean
+}
+DEFAULT_VOICES: Mapping[str, VoiceSpec] = {**OPENAI_VOICES, **PERSONA_VOICES}
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    engine: TextToSpeech
+    language: str
+    voice: str | None  # the engine's own voice name
+
+
+class MultilingualTTS:
+    """TextToSpeech that routes each text by explicit language, else its script, else the voice's language."""
+
+    name = "local"
+
+    def __init__(
+        self, english: TextToSpeech, other: TextToSpeech, *, voices: Mapping[str, VoiceSpec] = DEFAULT_VOICES
+    ) -> None:
+        self._english = english
+        self._other = other
+        self._voices = dict(voices)
+
+    def voices(self) -> list[str]:
+        return sorted(self._voices)
+
+    def route(self, text: str, *, voice: str | None = None, language: str | None = None) -> Route:
+        spec = self._spec(voice)
+        chosen = language or detect_language(text) or spec.language or ENGLISH
+        if primary_language(chosen) == ENGLISH:
+            return Route(self._english, ENGLISH, None)
+        return Route(self._other, chosen, spec.variant)
+
+    async def synthesize(
+        self, text: str, *, voice: str | None = None, language: str | None = None, speed: float = 1.0
+    ) -> AsyncIterator[Pcm]:
+        route = self.route(text, voice=voice, language=language)
+        async for pcm in route.engine.synthesize(
+            text, voice=route.voice, language=route.language, speed=speed
+        ):
+            yield pcm
+
+    def _spec(self, voice: str | None) -> VoiceSpec:
+        if voice is None:
+            return VoiceSpec(None)
+        spec = self._voices.get(voice.lower())
+        if spec is None:
+            raise SpeechRequestError(
+                f"unknown voice {voice!r}; known voices: {', '.join(self.voices())}", "unknown_voice"
+            )
+        return spec
