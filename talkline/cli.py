@@ -45,6 +45,30 @@ def setup() -> None:
     typer.echo(f"models ready: {paths}")
 
 
+@app.command()
+def worker(
+    concurrency: Annotated[int | None, typer.Option(help="Jobs run at once (TALKLINE_WORKER_CONCURRENCY).")] = None,
+) -> None:
+    """Run a job worker process: takes voice and chat jobs from the queue (TALKLINE_BROKER_URL)."""
+    import asyncio
+
+    from talkline.jobs.runner import run_worker
+    from talkline.logs import configure_logging
+    from talkline.runtime import Runtime
+    from talkline.settings import Settings
+
+    settings = Settings()
+    configure_logging(settings.log_level, settings.log_json,
+                      secrets=[key.get_secret_value() for key in settings.api_keys])
+
+    async def run() -> None:
+        runtime = Runtime.create(settings)
+        async with runtime.services():
+            await run_worker(settings, runtime.job_handler(), concurrency=concurrency, backends=runtime.job_backends())
+
+    asyncio.run(run())
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app(prog_name="talkline")
 

@@ -5,10 +5,9 @@ The server and the worker both start from a Runtime; nothing below it constructs
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,12 +17,17 @@ from talkline.auth.identity import Authenticator
 from talkline.auth.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from talkline.auth.secrets import MemorySecretStore, RedisSecretStore, SecretStore
 from talkline.engines.pool import InferencePool
+from talkline.jobs.backends import Backends, create_backends
+from talkline.jobs.runner import in_process_worker
+from talkline.jobs.turns import TurnJobHandler
 from talkline.pipeline import Pipeline
 from talkline.profiles.base import ProfileRegistry
 from talkline.profiles.registry import builtin_profiles
 from talkline.realtime.admission import Admission
 from talkline.realtime.session import RealtimeServices
 from talkline.settings import Settings
+from talkline.store import Store, create_store
+from talkline.store.store import store_url
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +48,8 @@ class Runtime:
     redis: Redis | None = None
     engines: Any = None  # talkline.engines.local.Engines once loaded
     pipeline: Pipeline | None = None
+    store: Store | None = None
+    backends: Backends | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -60,12 +66,41 @@ class Runtime:
     async def load_engines(self) -> None:
         from talkline.engines.local import load_local_engines
 
-        self.engines = await asyncio.to_thread(load_local_engines, self.settings.data_dir, self.pool)
+        self.engines = await load_local_engines(self.settings.data_dir, self.pool, settings=self.settings)
         self.pipeline = Pipeline(stt=self.engines.stt, tts=self.engines.tts)
 
     @property
     def ready(self) -> bool:
         return self.pipeline is not None
+
+    def current_pipeline(self) -> Pipeline:
+        if self.pipeline is None:
+            raise NotReady("models are still loading")
+        return self.pipeline
+
+    def job_backends(self) -> Backends:
+        if self.backends is None:
+            raise NotReady("the job backends are not open yet")
+        return self.backends
+
+    def job_handler(self) -> TurnJobHandler:
+        if self.store is None:
+            raise NotReady("the store is not open yet")
+        return TurnJobHandler(pipeline=self.current_pipeline, profiles=self.profiles, history=self.store.sessions,
+                              pool=self.pool)
+
+    @asynccontextmanager
+    async def services(self) -> AsyncIterator[None]:
+        """Models, the store and the job backends: what both the server and a worker need."""
+        await self.load_engines()
+        self.store = create_store(store_url(self.settings))
+        await self.store.start()
+        self.backends = create_backends(self.settings)
+        try:
+            yield
+        finally:
+            await self.backends.close()
+            await self.store.close()
 
     def realtime_services(self) -> RealtimeServices:
         if self.pipeline is None:
@@ -74,12 +109,18 @@ class Runtime:
 
     @asynccontextmanager
     async def lifespan(self, _: Any = None) -> AsyncIterator[None]:
-        await self.load_engines()
-        log.info("models loaded; %d inference workers, %d sessions max, profiles: %s", self.pool.workers,
-                 self.settings.max_sessions, ", ".join(self.profiles.names()))
-        try:
-            yield
-        finally:
-            if self.redis is not None:
-                await self.redis.aclose()
-            self.pool.shutdown()
+        """The server: shared services, plus in-process job workers unless a broker hands jobs to `talkline worker`."""
+        async with AsyncExitStack() as stack:
+            await stack.enter_async_context(self.services())
+            if not self.settings.broker_url:
+                await stack.enter_async_context(in_process_worker(self.job_backends(), self.job_handler(),
+                                                                  self.settings))
+            log.info("ready: %d inference workers, %d sessions max, profiles %s, jobs on %s", self.pool.workers,
+                     self.settings.max_sessions, ", ".join(self.profiles.names()),
+                     "RabbitMQ workers" if self.settings.broker_url else "this process")
+            try:
+                yield
+            finally:
+                if self.redis is not None:
+                    await self.redis.aclose()
+                self.pool.shutdown()

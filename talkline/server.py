@@ -13,6 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from talkline import __version__
 from talkline.auth.http import caller_dependency
 from talkline.http_errors import install_error_handlers
+from talkline.jobs.routes import jobs_router, upload_limit_middleware
 from talkline.realtime.endpoint import realtime_router
 from talkline.realtime.secrets import SecretMinter, secrets_router
 from talkline.runtime import Runtime
@@ -31,6 +32,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(realtime_router(runtime.realtime_services, runtime.profiles, runtime.authenticator,
                                        runtime.admission))
     app.include_router(secrets_router(minter, caller))
+    app.include_router(jobs_router(runtime.settings, runtime.job_backends, runtime.profiles, caller, runtime.pool))
+    app.middleware("http")(upload_limit_middleware(runtime.settings.upload_max_bytes))
     _add_operations(app, runtime)
     if WEB_DIR.is_dir():
         app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
 
     # engines
     profiles_file: Path | None = None
+    # a CTranslate2 whisper folder to use instead of the bundled whisper-base (not hash-pinned; must hold
+    # model.bin, config.json, tokenizer.json and vocabulary.json)
+    stt_model_dir: Path | None = None
     stt_beam_size: int = 1
     default_profile: str = "eco"
 
@@ -60,6 +63,9 @@ class Settings(BaseSettings):
     job_max_retries: int = 2
     event_retention_seconds: int = 24 * 3600
     sse_keepalive_seconds: float = 15.0
+    jobs_name_prefix: str = ""  # prefixes queue names, Redis keys and SQLite files (shared brokers, tests)
+    job_lease_seconds: float = 30.0  # embedded queue: a job whose worker died is retaken after this
+    worker_concurrency: int | None = None  # jobs per worker process; default: inference_workers
 
     log_level: str = "INFO"
     log_json: bool = False

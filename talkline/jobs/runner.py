@@ -21,7 +21,8 @@ def build_worker(backends: Backends, handler: JobHandler, settings: Any, *,
                  concurrency: int | None = None) -> Worker:
     """A Worker configured from settings (`job_timeout_seconds`, `job_max_retries`); concurrency
     defaults to setting `worker_concurrency`, else `inference_workers`, else 1."""
-    default_concurrency = getattr(settings, "worker_concurrency", getattr(settings, "inference_workers", 1))
+    default_concurrency = (getattr(settings, "worker_concurrency", None)
+                           or getattr(settings, "inference_workers", None) or 1)
     return Worker(backends.queue, backends.events, handler,
                   concurrency=concurrency or int(default_concurrency),
                   job_timeout_s=float(getattr(settings, "job_timeout_seconds", 180.0)),

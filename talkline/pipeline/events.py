@@ -39,6 +39,13 @@ class SpeechOut:
 
 
 @dataclass(frozen=True, slots=True)
+class SpeechDone:
+    """All audio of piece `index` has been emitted."""
+
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
 class AudioOut:
     pcm: Pcm
     index: int  # the SpeechOut piece this audio belongs to
@@ -101,4 +108,4 @@ class ResponseEnd:
     tool_results: tuple[ToolResult, ...] = field(default_factory=tuple)
 
 
-PipelineEvent = TextOut | ToolCallOut | ToolResultOut | SpeechOut | AudioOut | ResponseEnd
+PipelineEvent = TextOut | ToolCallOut | ToolResultOut | SpeechOut | AudioOut | SpeechDone | ResponseEnd

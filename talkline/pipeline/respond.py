@@ -22,6 +22,7 @@ from talkline.pipeline.events import (
     AudioOut,
     PipelineEvent,
     ResponseEnd,
+    SpeechDone,
     SpeechOut,
     StageTimings,
     StopReason,
@@ -193,6 +194,7 @@ class ResponseStream:
                 self._emit(AudioOut(pcm, index))
         if not announced:
             self._emit(SpeechOut(piece, index))
+        self._emit(SpeechDone(index))
 
     def _emit(self, event: PipelineEvent) -> None:
         self._out.put_nowait(event)

@@ -51,6 +51,8 @@ class MessageRow(Base):
     text: Mapped[str] = mapped_column(Text)
     started_at: Mapped[float] = mapped_column(Float)
     ended_at: Mapped[float] = mapped_column(Float)
+    # the job that wrote this message, so a retried job never writes its turn twice
+    turn_id: Mapped[str | None] = mapped_column(String(64), index=True)
 
     conversation: Mapped[ConversationRow] = relationship(back_populates="messages", lazy="raise")
 

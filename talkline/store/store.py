@@ -15,6 +15,7 @@ from talkline.settings import Settings
 from talkline.store.errors import StoreConfigError
 from talkline.store.practice import PracticeHistory
 from talkline.store.schema import Base
+from talkline.store.sessions import SessionHistory
 from talkline.store.transcripts import Transcripts
 
 ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg"}
@@ -29,6 +30,7 @@ class Store:
         sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.transcripts = Transcripts(sessions)
         self.practice = PracticeHistory(sessions)
+        self.sessions = SessionHistory(sessions)
 
     async def start(self) -> None:
         """Create missing tables (idempotent)."""

@@ -1,0 +1,95 @@
+"""`POST /v1/chat/completions`: a profile (the `model`) answers through the one pipeline, in text or
+in speech, streamed or whole. Everything a request can get wrong is refused before the response starts."""
+
+# No `from __future__ import annotations`: FastAPI must see the `Caller` alias local to the factory.
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse, Response
+
+from talkline.agent.tools import ToolLedger
+from talkline.auth.identity import Caller
+from talkline.metrics import RESPONSES, observe_timings
+from talkline.pipeline import ResponseStream, StageTimings
+from talkline.pipeline.events import ResponseEnd
+from talkline.rest.audio_replies import new_audio_id
+from talkline.rest.chat_body import completion_body
+from talkline.rest.chat_events import ChatPiece, Completion, chat_pieces
+from talkline.rest.chat_models import ChatCompletionRequest
+from talkline.rest.chat_request import ChatPlan, ChatPlanner
+from talkline.rest.chat_stream import stream_chunks
+from talkline.rest.errors import as_api_error
+from talkline.rest.services import RestServices
+from talkline.rest.sse import sse_response
+
+SURFACE = "rest"
+
+
+def chat_router(services: RestServices, caller_dep: Callable[..., Awaitable[Caller]]) -> APIRouter:
+    router = APIRouter(tags=["openai"])
+    planner = ChatPlanner(services)
+    CallerDep = Annotated[Caller, Depends(caller_dep)]
+
+    @router.post("/v1/chat/completions", response_model=None)
+    async def chat_completions(body: ChatCompletionRequest, caller: CallerDep) -> Response:
+        pipeline = services.pipeline()
+        timings = StageTimings()
+        timings.mark("speech_end")  # the request's arrival: its audio is complete
+        plan = await planner.plan(body, caller, pipeline, timings)
+        stream = pipeline.respond(plan.profile.agent, plan.request, speech=plan.speech,
+                                  server_tools=plan.profile.tools, ledger=ToolLedger(),
+                                  tool_context=plan.tool_context, timings=timings)
+        run = _ChatRun(services, plan, stream, caller.owner)
+        if body.stream:
+            return sse_response(run.chunks(body.include_usage))
+        return JSONResponse(await run.body())
+
+    return router
+
+
+class _ChatRun:
+    """One response, rendered as a stream of chunks or as one body; always closes the pipeline stream."""
+
+    def __init__(self, services: RestServices, plan: ChatPlan, stream: ResponseStream, owner: str) -> None:
+        self.services, self.plan, self.stream, self.owner = services, plan, stream, owner
+        self.completion = Completion.new(plan.profile.name)
+        self.audio_id = new_audio_id() if plan.speech is not None else None
+        self.status = "cancelled"  # until the response ends or fails
+
+    async def chunks(self, include_usage: bool) -> AsyncGenerator[dict[str, Any] | str, None]:
+        try:
+            async for chunk in stream_chunks(self._pieces(), self.completion, audio_id=self.audio_id,
+                                             include_usage=include_usage, input_audio_ms=self.plan.input_audio_ms,
+                                             remember_audio=self._remember):
+                yield chunk
+        except Exception:
+            self.status = "failed"
+            raise
+        finally:
+            await self._close()
+
+    async def body(self) -> dict[str, Any]:
+        try:
+            return await completion_body(self._pieces(), self.completion, audio_id=self.audio_id,
+                                         audio_format=self.plan.audio_format,
+                                         input_audio_ms=self.plan.input_audio_ms, remember_audio=self._remember)
+        except Exception as exc:
+            self.status = "failed"
+            raise as_api_error(exc) from None
+        finally:
+            await self._close()
+
+    async def _pieces(self) -> AsyncGenerator[ChatPiece, None]:
+        async for piece in chat_pieces(self.stream, audio=self.plan.speech is not None):
+            if isinstance(piece, ResponseEnd):
+                self.status = "incomplete" if piece.stop_reason == "max_output_tokens" else "completed"
+                observe_timings(SURFACE, piece.timings.durations_ms())
+            yield piece
+
+    def _remember(self, audio_id: str, transcript: str) -> int:
+        return self.services.replies.remember(self.owner, audio_id, transcript)
+
+    async def _close(self) -> None:
+        await self.stream.aclose()
+        RESPONSES.labels(surface=SURFACE, status=self.status).inc()

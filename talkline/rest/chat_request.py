@@ -1,0 +1,197 @@
+"""A chat completions request as the pipeline's input: the profile, an AgentRequest, speech options.
+
+Messages map onto the agent's neutral conversation: system and developer messages become the
+instructions (replacing the profile's, as a Realtime `session.update` would), user text and
+transcribed `input_audio` parts become user messages, assistant messages (text, the transcript of an
+earlier audio reply, tool calls) and tool messages keep the conversation's tool history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from talkline.agent.base import AgentRequest, ToolChoice
+from talkline.agent.conversation import Message, ToolCall, ToolOutput, Turn
+from talkline.agent.tools import ToolContext, ToolSpec
+from talkline.auth.identity import Caller
+from talkline.engines.base import EngineError, TextToSpeech
+from talkline.http_errors import ApiError
+from talkline.pipeline import Pipeline, SpeechOptions, StageTimings
+from talkline.profiles.base import Profile
+from talkline.rest import chat_models as wire
+from talkline.rest.errors import engine_error
+from talkline.rest.services import RestServices
+
+STREAMED_AUDIO_FORMAT = "pcm16"
+
+
+@dataclass(frozen=True)
+class ChatPlan:
+    profile: Profile
+    request: AgentRequest
+    speech: SpeechOptions | None
+    audio_format: str | None  # the reply's audio format when audio output was asked for
+    tool_context: ToolContext
+    input_audio_ms: float = 0.0
+
+
+@dataclass
+class _Conversation:
+    instructions: list[str] = field(default_factory=list)
+    turns: list[Turn] = field(default_factory=list)
+    audio_ms: float = 0.0
+    language: str | None = None  # of the latest spoken user message
+
+
+class ChatPlanner:
+    def __init__(self, services: RestServices) -> None:
+        self.services = services
+
+    async def plan(self, body: wire.ChatCompletionRequest, caller: Caller, pipeline: Pipeline,
+                   timings: StageTimings) -> ChatPlan:
+        profile = self.services.profile(body.model)
+        _refuse_unsupported(body, caller)
+        audio_format = _audio_format(body, pipeline.tts)
+        conversation = await self._conversation(body.messages, caller, pipeline, profile)
+        timings.mark("stt_done")
+        client_tools = [ToolSpec(t.function.name, t.function.description, t.function.parameters)
+                        for t in body.tools or ()]
+        tools = [*profile.tools.specs(), *client_tools]
+        language = conversation.language or profile.language
+        options = {**profile.options, **caller.options}
+        request = AgentRequest(
+            history=tuple(conversation.turns),
+            instructions="\n\n".join(conversation.instructions) or profile.instructions,
+            tools=tools, tool_choice=_tool_choice(body.tool_choice, tools), language=language,
+            options=options, max_output_tokens=body.max_output_tokens)
+        speech = SpeechOptions(voice=body.audio.voice_name) if audio_format and body.audio else None
+        return ChatPlan(profile=profile, request=request, speech=speech, audio_format=audio_format,
+                        tool_context=ToolContext(owner=caller.owner, language=language, options=options),
+                        input_audio_ms=conversation.audio_ms)
+
+    async def _conversation(self, messages: Sequence[wire.Message], caller: Caller, pipeline: Pipeline,
+                            profile: Profile) -> _Conversation:
+        conversation = _Conversation()
+        for index, message in enumerate(messages):
+            if isinstance(message, wire.SystemMessage):
+                conversation.instructions.append(_plain_text(message.content))
+            elif isinstance(message, wire.UserMessage):
+                text = await self._user_text(message, f"messages[{index}]", conversation, pipeline, profile)
+                conversation.turns.append(Message("user", text))
+            elif isinstance(message, wire.AssistantMessage):
+                conversation.turns.extend(self._assistant_turns(message, f"messages[{index}]", caller))
+            else:
+                conversation.turns.append(ToolOutput(message.tool_call_id,
+                                                     _plain_text(message.content)))
+        return conversation
+
+    async def _user_text(self, message: wire.UserMessage, param: str, conversation: _Conversation,
+                         pipeline: Pipeline, profile: Profile) -> str:
+        if isinstance(message.content, str):
+            return message.content
+        texts: list[str] = []
+        for index, part in enumerate(message.content):
+            part_param = f"{param}.content[{index}]"
+            if isinstance(part, wire.TextPart):
+                texts.append(part.text)
+            elif isinstance(part, wire.InputAudioPart):
+                texts.append(await self._transcribe(part, part_param, conversation, pipeline, profile))
+            else:
+                raise _unsupported_part(part.type, part_param)
+        return " ".join(text.strip() for text in texts if text.strip())
+
+    async def _transcribe(self, part: wire.InputAudioPart, param: str, conversation: _Conversation,
+                          pipeline: Pipeline, profile: Profile) -> str:
+        data_param = f"{param}.input_audio.data"
+        pcm = await self.services.audio_input.decode_base64(part.input_audio.data, data_param)
+        try:
+            transcription = await pipeline.transcribe(pcm, language=profile.language)
+        except EngineError as exc:
+            raise engine_error(exc, data_param) from None
+        conversation.audio_ms += pcm.duration_ms
+        conversation.language = transcription.language or conversation.language
+        return transcription.text
+
+    def _assistant_turns(self, message: wire.AssistantMessage, param: str, caller: Caller) -> list[Turn]:
+        texts = [_assistant_text(message.content, param)]
+        if message.audio is not None:
+            transcript = self.services.replies.transcript(caller.owner, message.audio.id)
+            if transcript is None:
+                raise ApiError(400, f"Audio with id '{message.audio.id}' is unknown or has expired; send the "
+                               "reply's transcript as content instead", code="invalid_value",
+                               param=f"{param}.audio.id")
+            texts.append(transcript)
+        turns: list[Turn] = []
+        text = " ".join(t.strip() for t in texts if t.strip())
+        if text:
+            turns.append(Message("assistant", text))
+        turns.extend(ToolCall(call.id, call.function.name, call.function.arguments) for call in message.tool_calls or ())
+        return turns
+
+
+def _refuse_unsupported(body: wire.ChatCompletionRequest, caller: Caller) -> None:
+    if caller.kind == "client_secret":
+        raise ApiError(403, "client secrets open Realtime sessions only; call chat completions with a server key",
+                       code="forbidden")
+    if body.n not in (None, 1):
+        raise ApiError(400, "only one choice per request is supported (n=1)", code="invalid_value", param="n")
+    if body.response_format is not None and body.response_format.type != "text":
+        raise ApiError(400, f"response_format '{body.response_format.type}' is not supported; use 'text'",
+                       code="invalid_value", param="response_format.type")
+
+
+def _audio_format(body: wire.ChatCompletionRequest, tts: TextToSpeech) -> str | None:
+    if not body.wants_audio:
+        return None
+    if body.audio is None:
+        raise ApiError(400, "audio output needs the 'audio' parameter: {\"voice\": …, \"format\": …}",
+                       code="missing_required_parameter", param="audio")
+    if body.stream and body.audio.format != STREAMED_AUDIO_FORMAT:
+        raise ApiError(400, f"streamed audio is sent as pcm16 only, not '{body.audio.format}'",
+                       code="invalid_value", param="audio.format")
+    check_voice(tts, body.audio.voice_name, "audio.voice")
+    return body.audio.format
+
+
+def check_voice(tts: TextToSpeech, voice: str, param: str) -> None:
+    """Refuse a voice the engine does not list (engines that list none take any)."""
+    known = tts.voices()
+    if known and voice.lower() not in {name.lower() for name in known}:
+        raise ApiError(400, f"unknown voice '{voice}'; available voices: {', '.join(known)}",
+                       code="unknown_voice", param=param)
+
+
+def _tool_choice(choice: str | wire.NamedToolChoice | None, tools: Sequence[ToolSpec]) -> ToolChoice:
+    if choice is None:
+        return "auto"
+    if isinstance(choice, str):
+        return choice
+    name = choice.function.name
+    if name not in {tool.name for tool in tools}:
+        raise ApiError(400, f"tool_choice names the function '{name}', which is not among the tools",
+                       code="invalid_value", param="tool_choice.function.name")
+    return name
+
+
+def _plain_text(content: str | list[wire.TextPart]) -> str:
+    if isinstance(content, str):
+        return content
+    return "".join(part.text for part in content)
+
+
+def _assistant_text(content: str | list[wire.AssistantPart] | None, param: str) -> str:
+    if content is None or isinstance(content, str):
+        return content or ""
+    texts = []
+    for index, part in enumerate(content):
+        if isinstance(part, wire.TextPart):
+            texts.append(part.text)
+        elif isinstance(part, wire.OtherPart):
+            raise _unsupported_part(part.type, f"{param}.content[{index}]")
+    return "".join(texts)
+
+
+def _unsupported_part(kind: str, param: str) -> ApiError:
+    return ApiError(400, f"content parts of type '{kind}' are not supported here; send text or input_audio",
+                    code="invalid_value", param=param)

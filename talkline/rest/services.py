@@ -1,0 +1,39 @@
+"""What the REST endpoints share: the pipeline (once models are loaded), profiles, settings, limits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from talkline.http_errors import ApiError
+from talkline.pipeline import Pipeline
+from talkline.profiles.base import Profile, ProfileRegistry, UnknownProfile
+from talkline.rest.audio_input import AudioInput
+from talkline.rest.audio_replies import AudioReplyStore
+from talkline.settings import Settings
+
+
+@dataclass(frozen=True)
+class RestServices:
+    pipelines: Callable[[], Pipeline | None]  # None while the models are still loading
+    profiles: ProfileRegistry
+    settings: Settings
+    replies: AudioReplyStore = field(default_factory=AudioReplyStore)
+
+    @property
+    def audio_input(self) -> AudioInput:
+        return AudioInput(self.settings)
+
+    def pipeline(self) -> Pipeline:
+        pipeline = self.pipelines()
+        if pipeline is None:
+            raise ApiError(503, "the models are still loading; try again shortly", code="not_ready",
+                           headers={"Retry-After": "5"})
+        return pipeline
+
+    def profile(self, model: str) -> Profile:
+        try:
+            return self.profiles.get(model)
+        except UnknownProfile as exc:
+            raise ApiError(404, f"The model '{model}' does not exist; available models: "
+                           f"{', '.join(exc.available)}", code="model_not_found", param="model") from None
