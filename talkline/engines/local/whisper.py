@@ -41,6 +41,12 @@ NO_SPEECH_PROBABILITY = 0.6
 MIN_AVG_LOGPROB = -1.0
 MAX_COMPRESSION_RATIO = 2.4
 FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+# live turns up to this long are decoded through a shortened encoder window (see _decode_short)
+SHORT_WINDOW_MAX_S = 28.0
+SHORT_WINDOW_MARGIN_S = 1.0
+SHORT_WINDOW_STEP_S = 1.0
+SHORT_TOKENS_PER_S = 15  # generous: fast Korean runs near 10 tokens a second
+TIMESTAMP_S = 0.02
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,8 +167,48 @@ class WhisperSTT:
         samples = _samples_16k(audio)
         if samples.size == 0 or not get_speech_timestamps(samples):
             return iter(()), language
+        if options == self.latency and samples.size <= SHORT_WINDOW_MAX_S * WHISPER_RATE:
+            return self._decode_short(samples, language, prompt)
         decoded, info = self._model.transcribe(samples, **_decode_arguments(options, language, prompt))
         return (_segment(s) for s in decoded if not _invented(s)), info.language
+
+    def _decode_short(self, samples: np.ndarray, language: str | None, prompt: str | None
+                      ) -> tuple[Iterator[Segment], str | None]:
+        """One utterance through an encoder window cut to its length instead of whisper's 30 s.
+
+        CTranslate2 accepts the shorter window and the encoder's cost shrinks with it (0.2 s instead
+        of 0.6 s for a 3 s question): this is what lets the transcript be ready when the silence
+        timeout commits a live turn. Without timestamps, whisper tends to start the sentence over
+        in the padded silence; with them it marks where speech ends and we stop there. Measured on
+        28 Piper utterances: WER 0.04, no loops; the real Korean clip: CER 0.26 (full window 0.21).
+        A decode that still runs to its length cap falls back to the full window.
+        """
+        from faster_whisper.tokenizer import Tokenizer
+
+        model = self._model
+        seconds = samples.size / WHISPER_RATE
+        window_s = min(30.0, SHORT_WINDOW_STEP_S * np.ceil((seconds + SHORT_WINDOW_MARGIN_S) / SHORT_WINDOW_STEP_S))
+        padded = np.zeros(int(window_s * WHISPER_RATE), dtype=np.float32)
+        padded[: samples.size] = samples
+        encoded = model.encode(model.feature_extractor(padded, padding=0)[:, : int(window_s * 100)])
+        if language is None:
+            language = model.model.detect_language(encoded)[0][0][0][2:-2]
+        tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language=language)
+        previous = tokenizer.encode(" " + prompt.strip()) if prompt else []
+        start = model.get_prompt(tokenizer, previous, without_timestamps=False)
+        cap = len(start) + int(seconds * SHORT_TOKENS_PER_S) + 16
+        result = model.model.generate(encoded, [start], beam_size=self.latency.beam_size, max_length=cap,
+                                      return_scores=True, return_no_speech_prob=True, suppress_blank=True,
+                                      suppress_tokens=[-1])[0]
+        tokens = result.sequences_ids[0]
+        if len(start) + len(tokens) >= cap:  # never found its end: decode the classic way
+            decoded, info = self._model.transcribe(samples, **_decode_arguments(self.latency, language, prompt))
+            return (_segment(s) for s in decoded if not _invented(s)), info.language
+        text = tokenizer.decode(_until_speech_ends(tokens, tokenizer.timestamp_begin, seconds)).strip()
+        unsure = result.no_speech_prob > NO_SPEECH_PROBABILITY and result.scores[0] < MIN_AVG_LOGPROB
+        if unsure or not any(char.isalnum() for char in text):
+            return iter(()), language
+        return iter((Segment(0.0, float(seconds), " " + text),)), language
 
     def _language(self, language: str | None) -> str | None:
         if language is None:
@@ -171,6 +217,17 @@ class WhisperSTT:
         if code not in self._model.supported_languages:
             raise EngineError(f"whisper cannot transcribe language {language!r}", "unsupported_language")
         return code
+
+
+def _until_speech_ends(tokens: list[int], timestamp_begin: int, seconds: float) -> list[int]:
+    """Text tokens up to the first timestamp at the end of the audio (whisper's own "speech ends here")."""
+    text: list[int] = []
+    for token in tokens:
+        if token < timestamp_begin:
+            text.append(token)
+        elif text and (token - timestamp_begin) * TIMESTAMP_S >= seconds - 0.05:
+            break
+    return text
 
 
 def _detailed(word_timestamps: bool) -> DecodeOptions:
