@@ -5,6 +5,7 @@ The server and the worker both start from a Runtime; nothing below it constructs
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -93,6 +94,7 @@ class Runtime:
     async def services(self) -> AsyncIterator[None]:
         """Models, the store and the job backends: what both the server and a worker need."""
         await self.load_engines()
+        await asyncio.gather(*(profile.warm_up() for profile in self.profiles if profile.warm_up))
         self.store = create_store(store_url(self.settings))
         await self.store.start()
         self.backends = create_backends(self.settings)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,7 @@ class Profile:
     voice: str = "alloy"
     options: Mapping[str, Any] = field(default_factory=dict)  # defaults for profile options
     engines: Mapping[str, Any] = field(default_factory=dict)  # per-profile engine settings
+    warm_up: Callable[[], Awaitable[None]] | None = None  # loads what the first turn would otherwise wait for
 
     def model_card(self) -> dict[str, Any]:
         """The `/v1/models` entry."""

@@ -17,8 +17,8 @@ def with_skill_layer(profile: Profile) -> Profile:
 
 
 def builtin_profiles(pool: InferencePool | None = None, default: str = "eco") -> ProfileRegistry:
-    from talkline.profiles.eco import create_eco_profile
+    from talkline.profiles import eco
     from talkline.profiles.practice import create_practice_profile
 
-    profiles = [create_eco_profile(pool), create_practice_profile()]
+    profiles = [replace(eco.create_eco_profile(pool), warm_up=lambda: eco.warm_up(pool)), create_practice_profile()]
     return ProfileRegistry([with_skill_layer(p) for p in profiles], default=default)

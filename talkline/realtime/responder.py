@@ -174,8 +174,9 @@ class Responder:
         finally:
             await self._close_items()
         RESPONSES.labels(surface="realtime", status=self.response.status).inc()
+        self.response.timings = self.timings.durations_ms() or None
         if self.response.status == "completed":
-            observe_timings("realtime", self.timings.durations_ms())
+            observe_timings("realtime", self.response.timings or {})
         await send(ResponseDoneEvent(response=self.response))
         await send(RateLimitsUpdatedEvent(rate_limits=[RateLimit(name="tokens", limit=0, remaining=0,
                                                                  reset_seconds=0.0)]))

@@ -75,7 +75,13 @@ class ResponseAudio(WireModel):
 
 
 class RealtimeResponse(WireModel):
-    """The response object of response.created / response.done (usage is null until done)."""
+    """The response object of response.created / response.done (usage is null until done).
+
+    `timings` is Talkline's extension: milliseconds from the end of the user's speech to each stage
+    (committed, stt_done, first_token, first_audio, done); clients that do not know it ignore it.
+    """
+
+    omit_if_none = frozenset({"timings"})
 
     object: Literal["realtime.response"] = "realtime.response"
     id: str = Field(default_factory=lambda: new_id("resp"))
@@ -88,6 +94,7 @@ class RealtimeResponse(WireModel):
     audio: ResponseAudio = Field(default_factory=ResponseAudio)
     usage: Usage | None = None
     metadata: dict[str, str] | None = None
+    timings: dict[str, float] | None = None
 
 
 class ResponseAudioPart(WireModel):

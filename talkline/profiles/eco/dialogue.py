@@ -1,0 +1,259 @@
+"""What to do with the user's latest message: which tool to call with which arguments, or what to say.
+
+Stateless by design: everything (the item a follow-up refers to, the place asked about before,
+a pending question back) is read from the conversation history, so any worker can continue a
+conversation. `Planner.plan` uses Kiwi: run it in the inference pool.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from talkline.agent.conversation import Message, ToolCall, ToolOutput, Turn, last_user_text
+from talkline.profiles.eco import models
+from talkline.profiles.eco.bulk import FeeTable
+from talkline.profiles.eco.knowledge import KnowledgeBase, Lang
+from talkline.profiles.eco.places import Gazetteer, Place
+from talkline.profiles.eco.prices import PriceTable
+from talkline.profiles.eco.text import compact, find_phrase
+
+DISPOSAL, BULK, CENTERS, PRICE, WEATHER = ("search_waste_disposal", "get_bulk_waste_info",
+                                           "search_recycling_center", "get_recyclable_price", "get_weather")
+TOOL_NAMES = (DISPOSAL, BULK, CENTERS, PRICE, WEATHER)
+
+# words that signal what the user wants (Korean matched from the start of a word, English whole words)
+WEATHER_WORDS = ("날씨", "기온", "비 와", "비와", "비가 와", "비 온", "눈 와", "눈이 와", "weather", "rain", "raining",
+                 "forecast", "temperature", "snowing")
+PRICE_WORDS = ("시세", "가격", "단가", "매입가", "고물상", "kg당", "킬로당", "키로당", "얼마에 팔", "얼마 받", "팔면",
+               "price", "prices", "sell", "selling", "worth", "per kg", "per kilo", "scrap value", "pay for")
+CENTER_WORDS = ("재활용센터", "재활용 센터", "재사용센터", "근처", "가까운", "주변", "어디 있", "어디있", "위치",
+                "near", "nearest", "nearby", "close to", "recycling center", "recycling centre", "reuse center",
+                "reuse centre", "drop-off", "drop off", "collection point")
+FEE_WORDS = ("수수료", "스티커", "비용", "요금", "얼마", "신고", "예약", "fee", "fees", "cost", "costs",
+             "how much", "sticker", "book", "booking", "pick-up", "pickup")
+BULK_WORDS = ("대형폐기물", "대형 폐기물", "대형쓰레기", "bulky", "large item")
+FOLLOW_UP_CUES = ("그럼", "그러면", "그건", "그거", "그것", "이건", "이거", "저건", "그리고", "and the", "and what",
+                  "what about", "how about", "and if", "what if", "then", "it")
+CENTER_KINDS: dict[str, tuple[str, ...]] = {
+    "battery": ("건전지", "배터리", "battery", "batteries"),
+    "lamp": ("형광등", "전구", "조명", "lamp", "lamps", "bulb", "bulbs", "tube", "tubes"),
+    "clothing": ("헌옷", "옷", "의류", "clothes", "clothing"),
+    "medicine": ("의약품", "약국", "알약", "약", "medicine", "medicines", "pills", "drugs"),
+    "small_electronics": ("휴대폰", "핸드폰", "소형가전", "소형 가전", "가전", "phone", "phones", "electronics"),
+    "reuse_center": ("재활용센터", "재활용 센터", "재사용", "중고", "reuse", "second-hand", "recycling center",
+                     "recycling centre"),
+}
+GREETINGS = ("안녕", "hello", "hi", "hey")
+THANKS = ("고마", "감사", "땡큐", "thank", "thanks", "cheers")
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    name: str
+    arguments: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    calls: tuple[Call, ...] = ()
+    reply: str | None = None  # said directly, without a tool
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """One earlier tool call with its parsed result."""
+
+    name: str
+    arguments: dict[str, Any]
+    result: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class History:
+    text: str  # the latest user message
+    earlier: list[Answered] = field(default_factory=list)  # tool results before it, oldest first
+    previous_text: str = ""  # the user message before the latest
+
+    def last(self, *names: str) -> Answered | None:
+        return next((answer for answer in reversed(self.earlier) if answer.name in names), None)
+
+
+def read_history(turns: Sequence[Turn]) -> History:
+    """The latest user message and every tool call answered before it."""
+    calls: dict[str, ToolCall] = {}
+    answered: list[Answered] = []
+    users = [i for i, turn in enumerate(turns) if isinstance(turn, Message) and turn.role == "user"]
+    last_user = users[-1] if users else len(turns)
+    for turn in turns[:last_user]:
+        if isinstance(turn, ToolCall):
+            calls[turn.call_id] = turn
+        elif isinstance(turn, ToolOutput) and turn.call_id in calls:
+            call = calls[turn.call_id]
+            answered.append(Answered(call.name, parse_json(call.arguments), parse_json(turn.output)))
+    previous = turns[users[-2]] if len(users) > 1 else None
+    return History(text=last_user_text(list(turns)).strip(), earlier=answered,
+                   previous_text=previous.text if isinstance(previous, Message) else "")
+
+
+def parse_json(text: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text or "{}")
+    except json.JSONDecodeError:
+        return {"text": text}
+    return value if isinstance(value, dict) else {"value": value}
+
+
+def says_any(text: str, phrases: Sequence[str]) -> bool:
+    return any(find_phrase(text, phrase) for phrase in phrases)
+
+
+class Planner:
+    def __init__(self, kb: KnowledgeBase, places: Gazetteer, fees: FeeTable, prices: PriceTable) -> None:
+        self.kb = kb
+        self.places = places
+        self.fees = fees
+        self.prices = prices
+        self._detail_terms = [term for terms in kb.detail_terms.values() for term in terms.all()]
+        details = {compact(term) for term in self._detail_terms}
+        self._item_names = [name for name in {name for item in kb for name in item.names()}
+                            if len(compact(name)) > 1 and compact(name) not in details]
+
+    def plan(self, turns: Sequence[Turn], lang: Lang) -> Plan:
+        history = read_history(turns)
+        text = history.text
+        if not text:
+            return Plan(reply=_prompt(lang))
+        if _is_small_talk(text) and not says_any(text, self._detail_terms):
+            return Plan(reply=_small_talk(text, lang))
+        place = self.places.mentioned(text)
+        if says_any(text, WEATHER_WORDS):
+            return self._weather(history, place, lang)
+        if says_any(text, PRICE_WORDS):
+            return self._price(text, place, lang)
+        if says_any(text, CENTER_WORDS):
+            return self._centers(history, place, lang)
+        if self._asks_fee(text):
+            return self._bulk(text, place, lang)
+        if place is not None and not self._names_item(text) and (elsewhere := self._elsewhere(history, place, lang)):
+            return elsewhere
+        return Plan(calls=(Call(DISPOSAL, {"query": self._disposal_query(history)}),))
+
+    def next_step(self, answered: Sequence[Answered]) -> Plan | None:
+        """After a disposal answer that says "bulky waste", look up the fee too (once)."""
+        if any(answer.name == BULK for answer in answered):
+            return None
+        for answer in answered:
+            result = answer.result
+            if answer.name != DISPOSAL or result.get("status") != "answer":
+                continue
+            if (result.get("category") or {}).get("group") == "bulk" and result.get("item"):
+                fee = self.fees.find(result["matched_name"]) or self.fees.find(result["item"]["name"])
+                if fee is not None:
+                    return Plan(calls=(Call(BULK, {"item": fee.ko[0] if result["language"] == "ko" else fee.en[0]}),))
+        return None
+
+    # ------------------------------------------------------------------ intents
+    def _weather(self, history: History, place: Place | None, lang: Lang) -> Plan:
+        previous = history.last(WEATHER, CENTERS)
+        location = place.name(lang) if place else (previous.arguments.get("location") if previous else None)
+        return Plan(calls=(Call(WEATHER, {"location": location or ("서울" if lang == "ko" else "Seoul")}),))
+
+    def _price(self, text: str, place: Place | None, lang: Lang) -> Plan:
+        material = self.prices.material(text)
+        arguments: dict[str, Any] = {"material": material.name(lang) if material else _content(text)}
+        if place is not None:
+            arguments["region"] = place.name(lang)
+        return Plan(calls=(Call(PRICE, arguments),))
+
+    def _centers(self, history: History, place: Place | None, lang: Lang) -> Plan:
+        previous = history.last(CENTERS)
+        kind = _center_kind(history.text) or (previous.arguments.get("type") if previous else None)
+        location = place.name(lang) if place else (previous.arguments.get("location") if previous else None)
+        if location is None:
+            return Plan(reply="어느 동네 근처에서 찾아 드릴까요? 구 이름이나 가까운 역을 말씀해 주세요." if lang == "ko"
+                        else "Which area should I search near? Tell me a district or a nearby station.")
+        arguments: dict[str, Any] = {"location": location}
+        if kind:
+            arguments["type"] = kind
+        return Plan(calls=(Call(CENTERS, arguments),))
+
+    def _bulk(self, text: str, place: Place | None, lang: Lang) -> Plan:
+        fee = self.fees.find(text)
+        item = (fee.ko[0] if lang == "ko" else fee.en[0]) if fee else _content(text)
+        arguments: dict[str, Any] = {"item": item}
+        if place is not None and place.district:
+            arguments["district"] = place.name(lang)
+        return Plan(calls=(Call(BULK, arguments),))
+
+    def _asks_fee(self, text: str) -> bool:
+        return says_any(text, FEE_WORDS) and (says_any(text, BULK_WORDS) or self.fees.find(text) is not None)
+
+    def _elsewhere(self, history: History, place: Place, lang: Lang) -> Plan | None:
+        """"강남역은요?", "부산은?": the last place-based question again, for this place."""
+        if says_any(history.previous_text, CENTER_WORDS) and not history.earlier[-1:]:
+            return self._centers(History(history.previous_text, history.earlier), place, lang)
+        previous = history.earlier[-1] if history.earlier else None
+        if previous is None:
+            return None
+        if previous.name == CENTERS:
+            return self._centers(history, place, lang)
+        if previous.name == WEATHER:
+            return Plan(calls=(Call(WEATHER, {"location": place.name(lang)}),))
+        if previous.name == PRICE and "material" in previous.arguments:
+            return Plan(calls=(Call(PRICE, {"material": previous.arguments["material"], "region": place.name(lang)}),))
+        if previous.name == BULK and place.district and "item" in previous.arguments:
+            return Plan(calls=(Call(BULK, {"item": previous.arguments["item"], "district": place.name(lang)}),))
+        return None
+
+    # ------------------------------------------------------------------ follow-ups
+    def _disposal_query(self, history: History) -> str:
+        """The question to look up; a follow-up ("그럼 뚜껑은?") borrows the item it refers to."""
+        text = history.text
+        previous = history.last(DISPOSAL)
+        if previous is None or self._names_item(text):
+            return text
+        result = previous.result
+        if result.get("status") == "clarify" and len(models.terms(text)) <= 3:
+            return f"{previous.arguments.get('query', '')} {text}".strip()
+        named = (result.get("item") or result.get("category") or {}).get("name")
+        topic = result.get("matched_name") if result.get("language") == "ko" else named
+        refers_back = says_any(text, self._detail_terms) or says_any(text, FOLLOW_UP_CUES)
+        if result.get("status") == "answer" and topic and refers_back:
+            return f"{topic} {text}"
+        return text
+
+    def _names_item(self, text: str) -> bool:
+        return says_any(text, self._item_names)
+
+
+def _center_kind(text: str) -> str | None:
+    for kind, words in CENTER_KINDS.items():
+        if says_any(text, words):
+            return kind
+    return None
+
+
+def _content(text: str) -> str:
+    return " ".join(word.surface for word in models.content_words(text)) or text
+
+
+def _is_small_talk(text: str) -> bool:
+    """No content words, or only a greeting or thanks ("안녕하세요", "고마워요", "thanks!")."""
+    content = models.terms(text)
+    return not content or (len(content) <= 1 and says_any(text, GREETINGS + THANKS))
+
+
+def _prompt(lang: Lang) -> str:
+    return "버리려는 물건이 뭔지 말씀해 주세요." if lang == "ko" else "Tell me what you'd like to throw away."
+
+
+def _small_talk(text: str, lang: Lang) -> str:
+    if says_any(text, THANKS):
+        return "천만에요. 또 궁금한 게 있으면 물어보세요." if lang == "ko" else "You're welcome. Ask me any time."
+    if says_any(text, GREETINGS):
+        return ("안녕하세요! 분리배출 도우미예요. 버리려는 물건을 말씀해 주시면 버리는 방법을 알려 드릴게요." if lang == "ko"
+                else "Hi! I help with sorting rubbish in Korea. Tell me what you want to throw away.")
+    return _prompt(lang)

@@ -1,0 +1,121 @@
+"""The offline skill agent as a runner drives it: tool calls, streamed replies, follow-ups from history."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from talkline.agent.base import AgentRequest, TextDelta, ToolCallRequest
+from talkline.agent.conversation import Message, ToolCall, ToolOutput
+from talkline.agent.tools import ToolSpec
+from talkline.engines.pool import InferencePool
+from talkline.profiles.base import Profile
+from talkline.profiles.eco import create_eco_profile
+from talkline.profiles.eco.driver import converse
+
+
+async def events(profile: Profile, request: AgentRequest) -> list[TextDelta | ToolCallRequest]:
+    return [event async for event in profile.agent.respond(request)]
+
+
+async def test_a_new_question_asks_for_the_tool_and_ends_the_step(eco_profile: Profile) -> None:
+    step = await events(eco_profile, AgentRequest(history=(Message("user", "페트병 어떻게 버려요?"),)))
+    assert len(step) == 1 and isinstance(step[0], ToolCallRequest)
+    call = step[0]
+    assert re.fullmatch(r"call_[0-9a-f]{24}", call.call_id)
+    assert call.name == "search_waste_disposal"
+    assert json.loads(call.arguments) == {"query": "페트병 어떻게 버려요?"}
+
+
+async def test_the_answer_streams_in_short_pieces_in_the_users_language(eco_profile: Profile) -> None:
+    exchange = await converse(eco_profile.agent, eco_profile.tools, (), "How do I throw away a water bottle?")
+    assert [result.name for result in exchange.results] == ["search_waste_disposal"]
+    assert len(exchange.pieces) >= 3 and all(len(piece.split()) <= 4 for piece in exchange.pieces)
+    assert exchange.reply.startswith("Put clear PET bottles in the clear PET bottle bin.")
+    assert "label" in exchange.reply and not re.search(r"[가-힣]", exchange.reply)
+
+
+async def test_follow_ups_are_resolved_from_history_by_any_agent_instance(eco_profile: Profile) -> None:
+    first = await converse(eco_profile.agent, eco_profile.tools, (), "생수병 어떻게 버려요?")
+    other_worker = create_eco_profile()  # a fresh agent: nothing but the history carries the context
+    follow_up = await converse(other_worker.agent, other_worker.tools, first.history, "그럼 뚜껑은?")
+    lookup = follow_up.results[0].value
+    assert lookup["item"]["id"] == "pet_bottle" and lookup["detail"]["kind"] == "cap"
+    assert "닫아서" in follow_up.reply
+
+
+async def test_an_ambiguous_item_gets_a_question_and_the_answer_resolves_it(eco_profile: Profile) -> None:
+    asked = await converse(eco_profile.agent, eco_profile.tools, (), "컵 어떻게 버려요?")
+    assert asked.results[0].value["status"] == "clarify" and "어떤 컵" in asked.reply
+    answered = await converse(eco_profile.agent, eco_profile.tools, asked.history, "플라스틱이요")
+    assert answered.results[0].value["category"]["id"] == "plastic"
+
+
+async def test_it_says_honestly_when_it_does_not_know(eco_profile: Profile) -> None:
+    exchange = await converse(eco_profile.agent, eco_profile.tools, (), "How do I dispose of a helicopter?")
+    assert exchange.results[0].value["status"] == "unknown"
+    assert "I don't have that item" in exchange.reply
+
+
+async def test_bulky_items_chain_the_fee_lookup(eco_profile: Profile) -> None:
+    exchange = await converse(eco_profile.agent, eco_profile.tools, (), "소파 버리려고요")
+    assert [result.name for result in exchange.results] == ["search_waste_disposal", "get_bulk_waste_info"]
+    assert "스티커" in exchange.reply and "5,000원" in exchange.reply
+
+
+async def test_a_missing_place_is_asked_for_then_used(eco_profile: Profile) -> None:
+    asked = await converse(eco_profile.agent, eco_profile.tools, (), "근처 건전지 수거함 어디 있어요?")
+    assert asked.results == () and "어느 동네" in asked.reply
+    found = await converse(eco_profile.agent, eco_profile.tools, asked.history, "마포구요")
+    call = json.loads(found.history[-3].arguments)  # the ToolCall before its output and the reply
+    assert call == {"location": "마포구", "type": "battery"}
+    assert "킬로미터" in found.reply and "예시" in found.reply
+
+
+async def test_declared_language_wins_over_detection(eco_profile: Profile) -> None:
+    exchange = await converse(eco_profile.agent, eco_profile.tools, (), "우유팩 어떻게 버려요?", language="en")
+    assert exchange.reply.startswith("Put milk cartons in the paper carton bin")
+
+
+async def test_with_tools_disallowed_it_looks_up_and_answers_in_one_step(eco_profile: Profile) -> None:
+    request = AgentRequest(history=(Message("user", "영수증은 종이로 버려요?"),), tool_choice="none")
+    step = await events(eco_profile, request)
+    assert step and all(isinstance(event, TextDelta) for event in step)
+    assert "".join(event.text for event in step).startswith("영수증은 종이류로 버리면 안 돼요.")
+
+
+async def test_client_tools_in_the_request_are_left_to_others(eco_profile: Profile) -> None:
+    camera = ToolSpec(name="open_camera", description="take a photo", parameters={"type": "object"})
+    request = AgentRequest(history=(Message("user", "배터리 어디에 버려요?"),), tools=(camera,))
+    step = await events(eco_profile, request)
+    assert [event.name for event in step if isinstance(event, ToolCallRequest)] == ["search_waste_disposal"]
+    client_answer = (Message("user", "배터리 어디에 버려요?"), ToolCall("call_x", "open_camera", "{}"),
+                     ToolOutput("call_x", '{"ok": true}'))
+    step = await events(eco_profile, AgentRequest(history=client_answer, tools=(camera,)))
+    assert [event.name for event in step if isinstance(event, ToolCallRequest)] == ["search_waste_disposal"]
+
+
+async def test_a_failed_tool_gets_an_apology_not_a_crash(eco_profile: Profile) -> None:
+    failure = json.dumps({"error": {"code": "timeout", "message": "too slow"}})
+    history = (Message("user", "페트병 어떻게 버려요?"),
+               ToolCall("call_1", "search_waste_disposal", '{"query": "페트병"}'), ToolOutput("call_1", failure))
+    step = await events(eco_profile, AgentRequest(history=history))
+    assert "".join(event.text for event in step if isinstance(event, TextDelta)).startswith("죄송해요")
+
+
+async def test_greetings_and_thanks_need_no_lookup(eco_profile: Profile) -> None:
+    hello = await converse(eco_profile.agent, eco_profile.tools, (), "안녕하세요")
+    thanks = await converse(eco_profile.agent, eco_profile.tools, hello.history, "Thanks!")
+    assert hello.results == () and thanks.results == ()
+    assert "분리배출" in hello.reply and thanks.reply.startswith("You're welcome")
+
+
+async def test_work_runs_in_the_shared_inference_pool_when_given_one() -> None:
+    pool = InferencePool(workers=2)
+    try:
+        profile = create_eco_profile(pool)
+        exchange = await converse(profile.agent, profile.tools, (), "과자 봉지는 어디에 버려요?")
+    finally:
+        pool.shutdown()
+    assert exchange.results[0].value["category"]["id"] == "vinyl"
+    assert exchange.reply.startswith("과자 봉지는 비닐류로 분리배출하세요.")
