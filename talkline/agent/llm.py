@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 DEFAULT_HISTORY_TOKENS = 8000
 BYTES_PER_TOKEN = 3  # UTF-8 bytes per token, erring on the long side: a Hangul syllable is 3 bytes, ~1 token
 MESSAGE_OVERHEAD_TOKENS = 4
+# an empty user turn is the user staying silent (an idle timeout); the model is told so in words
+SILENT_USER = "(The user has said nothing for a while.)"
 
 ChatMessage = dict[str, Any]
 InstructionRenderer = Callable[[AgentRequest], str]
@@ -121,7 +123,8 @@ def chat_messages(history: Sequence[Turn]) -> list[ChatMessage]:
     calling: ChatMessage | None = None  # the assistant message whose parallel calls are being listed
     for turn in history:
         if isinstance(turn, Message):
-            messages.append({"role": turn.role, "content": turn.text})
+            silent = turn.role == "user" and not turn.text.strip()
+            messages.append({"role": turn.role, "content": SILENT_USER if silent else turn.text})
             calling = None
         elif isinstance(turn, ToolOutput):
             calling = None  # a call after an output belongs to the next model step

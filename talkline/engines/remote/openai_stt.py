@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from talkline.audio import Pcm, wav_bytes
 from talkline.engines.base import EngineError, Transcription
-from talkline.engines.language import detect_language
+from talkline.engines.language import detect_language, primary_language
 from talkline.engines.remote.endpoint import REMOTE_FAILURES, OpenAIEndpoint
-from talkline.engines.synthesis import primary_language
 
 MIN_AUDIO_MS = 100  # OpenAI refuses shorter files; nothing shorter holds a word anyway
 
