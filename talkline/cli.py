@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -67,6 +68,26 @@ def worker(
             await run_worker(settings, runtime.job_handler(), concurrency=concurrency, backends=runtime.job_backends())
 
     asyncio.run(run())
+
+
+eval_app = typer.Typer(help="Evaluate the built-in applications.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.command("eco")
+def eval_eco(
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the full report as JSON here.")] = None,
+) -> None:
+    """Retrieval accuracy and answer fact coverage of eco on its labelled question set."""
+    from rich.console import Console
+
+    from talkline.profiles.eco.evaluate import run_evaluation
+
+    report = run_evaluation()
+    Console().print(report.table())
+    if json_out is not None:
+        json_out.write_text(report.to_json())
+        typer.echo(f"report written to {json_out}")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -46,10 +46,10 @@ class Runtime:
     mint_limiter: RateLimiter
     authenticator: Authenticator
     admission: Admission
+    store: Store  # created with the runtime; its tables are made when the services start
     redis: Redis | None = None
     engines: Any = None  # talkline.engines.local.Engines once loaded
     pipeline: Pipeline | None = None
-    store: Store | None = None
     backends: Backends | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -62,7 +62,8 @@ class Runtime:
                                 else MemoryRateLimiter(settings.secret_mint_per_minute))
         return cls(settings=settings, pool=pool, profiles=builtin_profiles(pool, settings.default_profile),
                    secrets=secrets, mint_limiter=limiter, authenticator=Authenticator(settings, secrets),
-                   admission=Admission(settings.max_sessions), redis=redis)
+                   admission=Admission(settings.max_sessions), redis=redis,
+                   store=create_store(store_url(settings)))
 
     async def load_engines(self) -> None:
         from talkline.engines.local import load_local_engines
@@ -85,8 +86,6 @@ class Runtime:
         return self.backends
 
     def job_handler(self) -> TurnJobHandler:
-        if self.store is None:
-            raise NotReady("the store is not open yet")
         return TurnJobHandler(pipeline=self.current_pipeline, profiles=self.profiles, history=self.store.sessions,
                               pool=self.pool)
 
@@ -95,7 +94,6 @@ class Runtime:
         """Models, the store and the job backends: what both the server and a worker need."""
         await self.load_engines()
         await asyncio.gather(*(profile.warm_up() for profile in self.profiles if profile.warm_up))
-        self.store = create_store(store_url(self.settings))
         await self.store.start()
         self.backends = create_backends(self.settings)
         try:
@@ -107,7 +105,7 @@ class Runtime:
     def realtime_services(self) -> RealtimeServices:
         if self.pipeline is None:
             raise NotReady("models are still loading")
-        return RealtimeServices(settings=self.settings, pipeline=self.pipeline, vad=self.engines.vad)
+        return RealtimeServices(settings=self.settings, pipeline=self.pipeline, vad=self.engines.vad, store=self.store)
 
     @asynccontextmanager
     async def lifespan(self, _: Any = None) -> AsyncIterator[None]:

@@ -11,9 +11,10 @@ from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from talkline import __version__
-from talkline.auth.http import caller_dependency
+from talkline.auth.http import caller_dependency, owner_dependency
 from talkline.http_errors import install_error_handlers
 from talkline.jobs.routes import jobs_router, upload_limit_middleware
+from talkline.profiles.practice.routes import practice_router
 from talkline.realtime.endpoint import realtime_router
 from talkline.realtime.secrets import SecretMinter, secrets_router
 from talkline.runtime import Runtime
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
                                        runtime.admission))
     app.include_router(secrets_router(minter, caller))
     app.include_router(jobs_router(runtime.settings, runtime.job_backends, runtime.profiles, caller, runtime.pool))
+    app.include_router(practice_router(runtime.store, owner_dependency(caller)))
     app.middleware("http")(upload_limit_middleware(runtime.settings.upload_max_bytes))
     _add_operations(app, runtime)
     if WEB_DIR.is_dir():

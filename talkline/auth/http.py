@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 from talkline.auth.credentials import key_from_headers
 from talkline.auth.identity import Authenticator, AuthError, Caller
@@ -21,3 +22,12 @@ def caller_dependency(authenticator: Authenticator) -> Callable[[Request], Await
                            headers={"WWW-Authenticate": "Bearer"} if exc.status == 401 else None) from None
 
     return caller
+
+
+def owner_dependency(caller: Callable[[Request], Awaitable[Caller]]) -> Callable[..., Awaitable[str]]:
+    """The caller's identity string, for routes that only need to scope reads to it."""
+
+    async def owner(who: Annotated[Caller, Depends(caller)]) -> str:
+        return who.owner
+
+    return owner

@@ -4,7 +4,6 @@ Uploads are checked and decoded here, before anything is queued: a bad file is a
 a queued job that fails later. Workers receive the decoded 16 kHz audio as WAV.
 """
 
-from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
@@ -93,7 +92,7 @@ def jobs_router(settings: Settings, backends: Callable[[], Backends], profiles: 
 
     @router.post("/v1/chat", status_code=202)
     async def submit_chat(body: ChatRequest, who: Who) -> JSONResponse:
-        name = _profile(profiles, body.profile)
+        name = _profile(profiles, body.profile, body.options)
         options: dict[str, Any] = {"modalities": body.modalities, "output_format": body.output_format,
                                    "profile_options": body.options}
         options.update({k: v for k, v in {"voice": body.voice, "language": body.language}.items() if v})
@@ -147,11 +146,15 @@ def _owner(who: Caller, session_id: str | None) -> str:
     return f"anonymous:{session_id}" if who.kind == "anonymous" else who.owner
 
 
-def _profile(profiles: ProfileRegistry, name: str | None) -> str:
+def _profile(profiles: ProfileRegistry, name: str | None, options: dict[str, str] | None = None) -> str:
     try:
-        return profiles.get(name).name
+        profile = profiles.get(name)
     except UnknownProfile as exc:
         raise ApiError(400, str(exc), code="model_not_found", param="profile") from None
+    try:
+        return profile.for_options(options or {}).name
+    except (LookupError, ValueError) as exc:
+        raise ApiError(400, str(exc), code="invalid_value", param="options") from None
 
 
 def _check_session_id(session_id: str) -> None:

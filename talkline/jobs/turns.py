@@ -60,9 +60,9 @@ class TurnJobHandler:
 
     async def _run(self, job: Job, events: JobEvents) -> None:
         try:
-            profile = self.profiles.get(job.profile)
-        except UnknownProfile as exc:
-            raise JobFailed("model_not_found", str(exc)) from None
+            profile = self.profiles.get(job.profile).for_options(job.options.get("profile_options", {}))
+        except (UnknownProfile, LookupError, ValueError) as exc:
+            raise JobFailed("invalid_profile", str(exc)) from None
         timings = StageTimings(committed=time.monotonic())
         timings.speech_end = timings.committed
         language = job.options.get("language") or profile.language

@@ -115,6 +115,7 @@ class ResponseStream:
         budget = request.max_output_tokens
         for _ in range(MAX_TOOL_STEPS):
             calls: list[ToolCallRequest] = []
+            step_start = len(text)
             async for event in self._agent.respond(replace(request, history=tuple(history))):
                 if isinstance(event, ToolCallRequest):
                     calls.append(event)
@@ -129,6 +130,8 @@ class ResponseStream:
             if stop == "max_output_tokens" or not calls:
                 break
             self._queue_speech(chunker.flush())
+            if text[step_start:].strip():  # what the agent said before calling belongs to its history
+                history.append(Message("assistant", text[step_start:]))
             step_results, client_calls = await self._run_tools(calls, history)
             results += step_results
             if client_calls:

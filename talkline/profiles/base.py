@@ -22,6 +22,14 @@ class Profile:
     options: Mapping[str, Any] = field(default_factory=dict)  # defaults for profile options
     engines: Mapping[str, Any] = field(default_factory=dict)  # per-profile engine settings
     warm_up: Callable[[], Awaitable[None]] | None = None  # loads what the first turn would otherwise wait for
+    # the profile as configured by per-session options (e.g. practice scenario and persona)
+    variant: Callable[[Mapping[str, Any]], Profile] | None = None
+    # called with (store, owner, conversation_id, options) once a recorded call has been stored
+    finish_call: Callable[..., Awaitable[Any]] | None = None
+
+    def for_options(self, options: Mapping[str, Any]) -> Profile:
+        """The profile for one session's options; raises ValueError for options it does not know."""
+        return self.variant(options) if self.variant and options else self
 
     def model_card(self) -> dict[str, Any]:
         """The `/v1/models` entry."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 from talkline.agent.skill import SkillAgent
 from talkline.engines.pool import InferencePool
@@ -19,6 +21,11 @@ def with_skill_layer(profile: Profile) -> Profile:
 def builtin_profiles(pool: InferencePool | None = None, default: str = "eco") -> ProfileRegistry:
     from talkline.profiles import eco
     from talkline.profiles.practice import create_practice_profile
+    from talkline.profiles.practice.history import finish_practice_call
 
-    profiles = [replace(eco.create_eco_profile(pool), warm_up=lambda: eco.warm_up(pool)), create_practice_profile()]
+    def practice(options: Mapping[str, Any] | None = None) -> Profile:
+        return replace(with_skill_layer(create_practice_profile(options)), variant=practice,
+                       finish_call=finish_practice_call)
+
+    profiles = [replace(eco.create_eco_profile(pool), warm_up=lambda: eco.warm_up(pool)), practice()]
     return ProfileRegistry([with_skill_layer(p) for p in profiles], default=default)

@@ -53,6 +53,11 @@ def realtime_router(services: Callable[[], RealtimeServices], profiles: ProfileR
         options = {k: v for k, v in websocket.query_params.items() if k not in RESERVED_QUERY}
         options.update(caller.options)
         try:
+            profile = profile.for_options(options)
+        except (LookupError, ValueError) as exc:
+            await refusal.send("invalid_value", f"{exc}", param="options")
+            return
+        try:
             with admission.admit():
                 SESSIONS.inc()
                 try:

@@ -49,9 +49,20 @@ router = EventRouter()
 async def session_update(session: RealtimeSession, event: SessionUpdateEvent) -> None:
     patch = event.patch()
     session.locks.check_update(session.config, patch)
-    session.config = merge_session(session.config, patch)
+    config = merge_session(session.config, patch)
+    _refuse_shadowed_tools([tool.name for tool in config.tools], session, "session.tools")
+    session.config = config
     session.configure_input()
     await session.send(SessionUpdatedEvent(session=session.config))
+
+
+def _refuse_shadowed_tools(names: list[str], session: RealtimeSession, param: str) -> None:
+    """A client tool named like one of the profile's server tools would be ambiguous: refuse it."""
+    for index, name in enumerate(names):
+        if name in session.profile.tools:
+            raise ProtocolError(INVALID_VALUE, f"tool '{name}' is a server tool of profile '{session.profile.name}' "
+                                "and runs on the server; give the client tool another name",
+                                param=f"{param}[{index}].name")
 
 
 @router.on("input_audio_buffer.append")
@@ -84,6 +95,7 @@ async def clear_audio(session: RealtimeSession, event: InputAudioBufferClearEven
 async def create_item(session: RealtimeSession, event: ConversationItemCreateEvent) -> None:
     item = event.item
     previous = session.conversation.add(item, event.previous_item_id)
+    session.recorder.began(item.id)
     if isinstance(item, UserMessage):
         _transcribe_attached_audio(session, item)
     await session.send(ConversationItemAddedEvent(previous_item_id=previous, item=item))
@@ -136,6 +148,8 @@ async def truncate_item(session: RealtimeSession, event: ConversationItemTruncat
 async def create_response(session: RealtimeSession, event: ResponseCreateEvent) -> None:
     if session.config.type == "transcription":
         raise ProtocolError(INVALID_VALUE, "transcription sessions do not create responses", param="type")
+    if event.response and event.response.tools:
+        _refuse_shadowed_tools([tool.name for tool in event.response.tools], session, "response.tools")
     await session.start_response(event.response)
 
 

@@ -112,6 +112,7 @@ class ResponseServices:
     echo: EchoDetector
     wait_for_input: Callable[[], Awaitable[None]]  # transcripts of committed user audio
     audio_lead_ms: float = 1500.0  # audio is paced to stay at most this far ahead of playback
+    note_item: Callable[[str], None] = lambda item_id: None  # an output item began (for the call's transcript)
 
 
 class Responder:
@@ -247,6 +248,7 @@ class Responder:
         """`response.output_item.added` (+ `conversation.item.added`) … `.done` (+ `conversation.item.done`)."""
         index = len(self.response.output)
         self.response.output.append(item)
+        self.services.note_item(item.id)
         send = self.services.send
         await send(ResponseOutputItemAddedEvent(response_id=self.id, output_index=index,
                                                 item=item.model_copy(deep=True)))

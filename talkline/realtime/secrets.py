@@ -4,7 +4,6 @@ The app's backend calls these with its server key; the phone or browser only eve
 value, which expires and carries the session it was minted for.
 """
 
-from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable

@@ -51,11 +51,13 @@ from talkline.realtime.conversation import Conversation
 from talkline.realtime.listener import Listener, Utterance
 from talkline.realtime.locks import SessionLocks
 from talkline.realtime.playback import PlaybackClock
+from talkline.realtime.recorder import CallRecorder
 from talkline.realtime.responder import Responder, ResponsePlan, ResponseServices
 from talkline.realtime.router import EventRouter
 from talkline.realtime.transport import ClientGone, Transport
 from talkline.realtime.turns import Backchannel, SpeechStarted, SpeechStopped, TurnEvent, VadSettings
 from talkline.settings import Settings
+from talkline.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,7 @@ class RealtimeServices:
     settings: Settings
     pipeline: Pipeline
     vad: VoiceActivityDetector
+    store: Store | None = None  # where call transcripts go
 
 
 @dataclass
@@ -97,6 +100,7 @@ class RealtimeSession:
         self.playback = PlaybackClock()
         self.echo = EchoDetector()
         self.ledger = ToolLedger()
+        self.recorder = CallRecorder()
         self.state = SessionState()
         self.listener = Listener(services.vad.stream(), self._transcribe, self.echo, self._assistant_audible)
         self._send_lock = asyncio.Lock()
@@ -143,6 +147,10 @@ class RealtimeSession:
             task.cancel()
         self.listener.close()
         await self.ledger.close()
+        if self.services.store is not None:
+            await self.recorder.save(self.services.store, owner=self.caller.owner, profile=self.profile.name,
+                                     conversation=self.conversation, session_id=self.config.id,
+                                     options=self.options, finish=self.profile.finish_call)
 
     def spawn(self, coroutine: Any, name: str) -> asyncio.Task[Any]:
         task = asyncio.create_task(coroutine, name=name)
@@ -229,6 +237,7 @@ class RealtimeSession:
         self.state.next_user_item_id = new_id("item")
         previous = self.conversation.add(item)
         self.conversation.attach_user_audio(item.id, utterance.audio)
+        self.recorder.span(item.id, utterance.start_ms / 1000, utterance.end_ms / 1000)
         await self.send(InputAudioBufferCommittedEvent(previous_item_id=previous, item_id=item.id))
         await self.send(ConversationItemAddedEvent(previous_item_id=previous, item=item))
         await self.send(ConversationItemDoneEvent(previous_item_id=previous, item=item))
@@ -335,7 +344,7 @@ class RealtimeSession:
             agent=self.profile.agent, server_tools=self.profile.tools, ledger=self.ledger,
             tool_context=ToolContext(owner=self.caller.owner, language=self.language, options=self.options),
             playback=self.playback, echo=self.echo, wait_for_input=self.wait_for_transcripts,
-            audio_lead_ms=self.services.settings.audio_lead_ms)
+            audio_lead_ms=self.services.settings.audio_lead_ms, note_item=self.recorder.began)
 
     def _assistant_audible(self) -> bool:
         active = self.state.active

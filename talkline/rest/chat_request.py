@@ -22,6 +22,7 @@ from talkline.profiles.base import Profile
 from talkline.rest import chat_models as wire
 from talkline.rest.errors import engine_error
 from talkline.rest.services import RestServices
+from talkline.rest.voices import check_voice
 
 STREAMED_AUDIO_FORMAT = "pcm16"
 
@@ -50,10 +51,10 @@ class ChatPlanner:
 
     async def plan(self, body: wire.ChatCompletionRequest, caller: Caller, pipeline: Pipeline,
                    timings: StageTimings) -> ChatPlan:
-        profile = self.services.profile(body.model)
         _refuse_unsupported(body, caller)
+        profile = self.services.profile(body.model)
         audio_format = _audio_format(body, pipeline.tts)
-        conversation = await self._conversation(body.messages, caller, pipeline, profile)
+        conversation = await _MessageReader(self.services, caller, pipeline, profile).read(body.messages)
         timings.mark("stt_done")
         client_tools = [ToolSpec(t.function.name, t.function.description, t.function.parameters)
                         for t in body.tools or ()]
@@ -70,24 +71,28 @@ class ChatPlanner:
                         tool_context=ToolContext(owner=caller.owner, language=language, options=options),
                         input_audio_ms=conversation.audio_ms)
 
-    async def _conversation(self, messages: Sequence[wire.Message], caller: Caller, pipeline: Pipeline,
-                            profile: Profile) -> _Conversation:
-        conversation = _Conversation()
-        for index, message in enumerate(messages):
-            if isinstance(message, wire.SystemMessage):
-                conversation.instructions.append(_plain_text(message.content))
-            elif isinstance(message, wire.UserMessage):
-                text = await self._user_text(message, f"messages[{index}]", conversation, pipeline, profile)
-                conversation.turns.append(Message("user", text))
-            elif isinstance(message, wire.AssistantMessage):
-                conversation.turns.extend(self._assistant_turns(message, f"messages[{index}]", caller))
-            else:
-                conversation.turns.append(ToolOutput(message.tool_call_id,
-                                                     _plain_text(message.content)))
-        return conversation
 
-    async def _user_text(self, message: wire.UserMessage, param: str, conversation: _Conversation,
-                         pipeline: Pipeline, profile: Profile) -> str:
+class _MessageReader:
+    """Reads one request's messages into a conversation, transcribing audio parts on the way."""
+
+    def __init__(self, services: RestServices, caller: Caller, pipeline: Pipeline, profile: Profile) -> None:
+        self.services, self.caller, self.pipeline, self.profile = services, caller, pipeline, profile
+        self.conversation = _Conversation()
+
+    async def read(self, messages: Sequence[wire.Message]) -> _Conversation:
+        for index, message in enumerate(messages):
+            param = f"messages[{index}]"
+            if isinstance(message, wire.SystemMessage):
+                self.conversation.instructions.append(_plain_text(message.content))
+            elif isinstance(message, wire.UserMessage):
+                self.conversation.turns.append(Message("user", await self._user_text(message, param)))
+            elif isinstance(message, wire.AssistantMessage):
+                self.conversation.turns.extend(self._assistant_turns(message, param))
+            else:
+                self.conversation.turns.append(ToolOutput(message.tool_call_id, _plain_text(message.content)))
+        return self.conversation
+
+    async def _user_text(self, message: wire.UserMessage, param: str) -> str:
         if isinstance(message.content, str):
             return message.content
         texts: list[str] = []
@@ -96,27 +101,25 @@ class ChatPlanner:
             if isinstance(part, wire.TextPart):
                 texts.append(part.text)
             elif isinstance(part, wire.InputAudioPart):
-                texts.append(await self._transcribe(part, part_param, conversation, pipeline, profile))
+                texts.append(await self._transcribe(part, f"{part_param}.input_audio.data"))
             else:
                 raise _unsupported_part(part.type, part_param)
         return " ".join(text.strip() for text in texts if text.strip())
 
-    async def _transcribe(self, part: wire.InputAudioPart, param: str, conversation: _Conversation,
-                          pipeline: Pipeline, profile: Profile) -> str:
-        data_param = f"{param}.input_audio.data"
-        pcm = await self.services.audio_input.decode_base64(part.input_audio.data, data_param)
+    async def _transcribe(self, part: wire.InputAudioPart, param: str) -> str:
+        pcm = await self.services.audio_input.decode_base64(part.input_audio.data, param)
         try:
-            transcription = await pipeline.transcribe(pcm, language=profile.language)
+            transcription = await self.pipeline.transcribe(pcm, language=self.profile.language)
         except EngineError as exc:
-            raise engine_error(exc, data_param) from None
-        conversation.audio_ms += pcm.duration_ms
-        conversation.language = transcription.language or conversation.language
+            raise engine_error(exc, param) from None
+        self.conversation.audio_ms += pcm.duration_ms
+        self.conversation.language = transcription.language or self.conversation.language
         return transcription.text
 
-    def _assistant_turns(self, message: wire.AssistantMessage, param: str, caller: Caller) -> list[Turn]:
+    def _assistant_turns(self, message: wire.AssistantMessage, param: str) -> list[Turn]:
         texts = [_assistant_text(message.content, param)]
         if message.audio is not None:
-            transcript = self.services.replies.transcript(caller.owner, message.audio.id)
+            transcript = self.services.replies.transcript(self.caller.owner, message.audio.id)
             if transcript is None:
                 raise ApiError(400, f"Audio with id '{message.audio.id}' is unknown or has expired; send the "
                                "reply's transcript as content instead", code="invalid_value",
@@ -152,14 +155,6 @@ def _audio_format(body: wire.ChatCompletionRequest, tts: TextToSpeech) -> str | 
                        code="invalid_value", param="audio.format")
     check_voice(tts, body.audio.voice_name, "audio.voice")
     return body.audio.format
-
-
-def check_voice(tts: TextToSpeech, voice: str, param: str) -> None:
-    """Refuse a voice the engine does not list (engines that list none take any)."""
-    known = tts.voices()
-    if known and voice.lower() not in {name.lower() for name in known}:
-        raise ApiError(400, f"unknown voice '{voice}'; available voices: {', '.join(known)}",
-                       code="unknown_voice", param=param)
 
 
 def _tool_choice(choice: str | wire.NamedToolChoice | None, tools: Sequence[ToolSpec]) -> ToolChoice:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from talkline.http_errors import ApiError
 from talkline.pipeline import Pipeline
@@ -20,7 +21,7 @@ class RestServices:
     settings: Settings
     replies: AudioReplyStore = field(default_factory=AudioReplyStore)
 
-    @property
+    @cached_property
     def audio_input(self) -> AudioInput:
         return AudioInput(self.settings)
 

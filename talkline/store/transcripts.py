@@ -21,10 +21,12 @@ class Transcripts:
         self._sessions = sessions
 
     async def create(self, owner: str, profile: str, *, session_id: str | None = None,
-                     metadata: Mapping[str, Any] | None = None,
-                     created_at: datetime | None = None) -> ConversationSummary:
-        """Open a conversation; its messages' times count from `created_at` (default: now)."""
-        row = ConversationRow(id=f"conv_{uuid.uuid4().hex}", owner=owner, profile=profile, session_id=session_id,
+                     metadata: Mapping[str, Any] | None = None, created_at: datetime | None = None,
+                     conversation_id: str | None = None) -> ConversationSummary:
+        """Open a conversation; its messages' times count from `created_at` (default: now).
+
+        `conversation_id` lets a caller reuse an id it already handed out (a Realtime session's id)."""
+        row = ConversationRow(id=conversation_id or f"conv_{uuid.uuid4().hex}", owner=owner, profile=profile, session_id=session_id,
                               created_at=utc(created_at or datetime.now(UTC)), ended_at=None,
                               meta=dict(metadata or {}))
         async with self._sessions.begin() as session:

@@ -40,7 +40,7 @@ async def still_alive(ws: Any) -> None:
 BAD_INPUTS = [
     ("{not json", "invalid_json", None),
     (json.dumps([1, 2]), "invalid_event", None),
-    (json.dumps({"type": "no.such.event", "event_id": "e1"}), "unknown_event_type", None),
+    (json.dumps({"type": "no.such.event", "event_id": "e1"}), "unknown_event_type", "type"),
     (json.dumps({"type": "input_audio_buffer.append", "audio": 5, "event_id": "e2"}), "invalid_value", "audio"),
     (json.dumps({"type": "input_audio_buffer.append", "audio": "@@not base64@@", "event_id": "e3"}),
      "invalid_base64", "audio"),

@@ -8,7 +8,6 @@ import json
 from openai import AsyncOpenAI
 
 from talkline.audio import Pcm
-
 from tests.realtime_client import collect, is_type, of_type, stream_audio, types
 from tests.speech import english_speech, word_error_rate
 
@@ -96,28 +95,37 @@ async def test_text_only_turn(client: AsyncOpenAI) -> None:
 
 
 async def test_client_tool_round_trip(client: AsyncOpenAI) -> None:
-    tool = {"type": "function", "name": "get_weather", "description": "Current weather for a city",
+    tool = {"type": "function", "name": "get_opening_hours", "description": "Opening hours of a shop in a city",
             "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}
     async with client.realtime.connect(model="eco") as conn:
         await conn.session.update(session={"type": "realtime", "output_modalities": ["text"], "tools": [tool]})
         await conn.conversation.item.create(item={"type": "message", "role": "user", "content": [
-            {"type": "input_text", "text": "What is the weather in Paris?"}]})
+            {"type": "input_text", "text": "What are the opening hours of the shop in Paris?"}]})
         await conn.response.create()
         events = await collect(conn, is_type("response.done"))
         call = of_type(events, "response.function_call_arguments.done")[0]
-        assert call.name == "get_weather" and json.loads(call.arguments) == {"city": "Paris"}
+        assert call.name == "get_opening_hours" and json.loads(call.arguments) == {"city": "Paris"}
         assert "".join(e.delta for e in of_type(events, "response.function_call_arguments.delta")) == call.arguments
         item = events[-1].response.output[-1]
         assert item.type == "function_call" and item.call_id == call.call_id and item.status == "completed"
 
         await conn.conversation.item.create(item={"type": "function_call_output", "call_id": call.call_id,
-                                                  "output": json.dumps({"temp_c": 21, "sky": "sunny"})})
+                                                  "output": json.dumps({"opens": "9 am", "closes": "21 pm"})})
         added = await collect(conn, is_type("conversation.item.done"))
         assert added[-1].item.type == "function_call_output"
         await conn.response.create()
         answer = await collect(conn, is_type("response.done"))
     text = "".join(e.delta for e in of_type(answer, "response.output_text.delta"))
-    assert "21" in text and "sunny" in text
+    assert "9 am" in text and "21" in text
+
+
+async def test_a_client_tool_may_not_shadow_a_server_tool(client: AsyncOpenAI) -> None:
+    tool = {"type": "function", "name": "get_weather", "description": "Weather",
+            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}
+    async with client.realtime.connect(model="eco") as conn:
+        await conn.session.update(session={"type": "realtime", "tools": [tool]}, event_id="shadow")
+        error = (await collect(conn, is_type("error")))[-1].error
+        assert error.code == "invalid_value" and error.param == "session.tools[0].name" and "eco" in error.message
 
 
 async def test_server_tool_appears_as_call_and_output_items(client: AsyncOpenAI) -> None:
@@ -155,7 +163,7 @@ async def test_barge_in_cancels_at_once_and_truncate_keeps_only_what_was_heard(c
             {"type": "input_text", "text": LONG_REQUEST}]})
         await conn.response.create()
         before = await collect(conn, is_type("response.output_audio.delta"))
-        item_id = of_type(before, "response.output_item.added")[0].item.id
+        item_id = [e.item.id for e in of_type(before, "response.output_item.added") if e.item.type == "message"][0]
         interruption = english_speech("Wait, stop, I have another question about batteries.")
         await stream_audio(conn, interruption, chunk_ms=40, pace=1.0)
         events = await collect(conn, is_type("response.done"), timeout=30)
