@@ -16,6 +16,7 @@ from talkline.http_errors import install_error_handlers
 from talkline.jobs.routes import jobs_router, upload_limit_middleware
 from talkline.profiles.practice.routes import practice_router
 from talkline.realtime.endpoint import realtime_router
+from talkline.rest import rest_router
 from talkline.realtime.secrets import SecretMinter, secrets_router
 from talkline.runtime import Runtime
 from talkline.settings import Settings
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(realtime_router(runtime.realtime_services, runtime.profiles, runtime.authenticator,
                                        runtime.admission))
     app.include_router(secrets_router(minter, caller))
+    app.include_router(rest_router(lambda: runtime.pipeline, runtime.profiles, caller, runtime.settings))
     app.include_router(jobs_router(runtime.settings, runtime.job_backends, runtime.profiles, caller, runtime.pool))
     app.include_router(practice_router(runtime.store, owner_dependency(caller)))
     app.middleware("http")(upload_limit_middleware(runtime.settings.upload_max_bytes))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import Enum, auto
 
 HYSTERESIS = 0.15  # speech continues while the probability stays above threshold - HYSTERESIS
-BACKCHANNEL_GAP_MS = 200  # silence that ends a not-yet-confirmed burst of speech
+BACKCHANNEL_GAP_MS = 350  # silence that ends a not-yet-confirmed burst ("Wait, stop," still adds up)
 ECHO_THRESHOLD = 0.45  # mean echo similarity above which a burst is our own voice (room echo ~0.55, other speech ~0.2)
 SPECULATE_AFTER_MS = 128  # silence after which the utterance so far is transcribed speculatively
 

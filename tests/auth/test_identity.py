@@ -6,7 +6,7 @@ import pytest
 from pydantic import SecretStr
 
 from talkline.auth.credentials import is_beta, key_from_headers, select_subprotocol
-from talkline.auth.identity import AuthError, Authenticator
+from talkline.auth.identity import Authenticator, AuthError
 from talkline.auth.ratelimit import MemoryRateLimiter
 from talkline.auth.secrets import MemorySecretStore, SecretRecord, fingerprint, new_secret
 from talkline.settings import Settings

@@ -52,26 +52,26 @@ def test_hysteresis_keeps_speech_going_just_under_the_threshold() -> None:
 
 def test_a_backchannel_during_assistant_speech_does_not_barge_in() -> None:
     detector = TurnDetector(VadSettings(interrupt_min_ms=400), FRAME)
-    events = run(detector, [0.9] * frames(250) + [0.0] * 10, speaking=True)
+    events = run(detector, [0.9] * frames(250) + [0.0] * 15, speaking=True)
     assert not any(isinstance(e, SpeechStarted) for e in events)
     assert [type(e) for e in events] == [Backchannel]
 
 
 def test_sustained_speech_during_assistant_speech_barges_in_at_the_threshold() -> None:
     detector = TurnDetector(VadSettings(interrupt_min_ms=400), FRAME)
-    events = []
-    for index in range(30):
-        new = detector.process(0.9, assistant_speaking=True, echo=0.1)
-        if new:
-            events += new
+    events, confirmed_at = [], 0
+    for frame in range(1, 31):
+        events = detector.process(0.9, assistant_speaking=True, echo=0.1)
+        if events:
+            confirmed_at = frame
             break
     assert events == [SpeechStarted(0.0, barge_in=True)]
-    assert (index + 1) * FRAME >= 400 and index * FRAME < 400  # confirmed within one frame of the limit
+    assert confirmed_at * FRAME >= 400 > (confirmed_at - 1) * FRAME  # confirmed within one frame of the limit
 
 
 def test_our_own_echo_never_barges_in() -> None:
     detector = TurnDetector(VadSettings(interrupt_min_ms=400), FRAME)
-    events = run(detector, [0.9] * 40 + [0.0] * 10, speaking=True, echo=0.9)
+    events = run(detector, [0.9] * 40 + [0.0] * 15, speaking=True, echo=0.9)
     assert [type(e) for e in events] == [Backchannel]
     assert events[0].echo is True
 
@@ -79,3 +79,10 @@ def test_our_own_echo_never_barges_in() -> None:
 def test_without_assistant_speech_speech_starts_on_the_first_frame() -> None:
     detector = TurnDetector(VadSettings(interrupt_min_ms=400), FRAME)
     assert detector.process(0.9, assistant_speaking=False) == [SpeechStarted(0.0, barge_in=False)]
+
+
+def test_short_words_with_short_pauses_add_up_to_a_barge_in() -> None:
+    detector = TurnDetector(VadSettings(interrupt_min_ms=600), FRAME)
+    wait_stop = [0.9] * frames(260) + [0.1] * frames(220) + [0.9] * frames(450)
+    events = run(detector, wait_stop, speaking=True)
+    assert [type(e) for e in events] == [SpeechStarted] and events[0].barge_in
