@@ -1,9 +1,9 @@
 """Turn-taking: speech probabilities per VAD frame in, turn events out. Pure logic, no I/O.
 
 Times are milliseconds of input audio since the session started, as the protocol reports them.
-While the assistant is speaking, speech must last `interrupt_min_ms` and not sound like the
-assistant's own voice coming back (echo) before it counts as a barge-in; shorter bursts ("네",
-"uh-huh", a cough) are backchannels and change nothing.
+While the assistant is speaking, only frames that do not sound like the assistant's own voice coming
+back (echo) count as the user's speech, and they must add up to `interrupt_min_ms` before it is a
+barge-in; shorter bursts ("네", "uh-huh", a cough) are backchannels and change nothing.
 """
 
 from __future__ import annotations
@@ -77,8 +77,8 @@ class TurnDetector:
         self._speech_ms = 0.0
         self._silence_ms = 0.0
         self._last_voice_end_ms = 0.0
-        self._echo_sum = 0.0
         self._echo_frames = 0
+        self._voiced_frames = 0
         self._speculated = False
 
     @property
@@ -108,37 +108,36 @@ class TurnDetector:
                       ) -> list[TurnEvent]:
         if not voiced:
             return []
-        self._start_ms, self._speech_ms, self._silence_ms = frame_start, self.frame_ms, 0.0
+        self._start_ms, self._silence_ms = frame_start, 0.0
         self._last_voice_end_ms, self._speculated = self.now_ms, False
         if assistant_speaking:
             self._state = _State.CANDIDATE
-            self._echo_sum, self._echo_frames = echo, 1
-            return self._confirm_if_ready()
+            self._speech_ms, self._echo_frames, self._voiced_frames = 0.0, 0, 0
+            return self._from_candidate(True, echo)
         self._state = _State.SPEAKING
         return [SpeechStarted(self._start_ms, barge_in=False)]
 
     def _from_candidate(self, sustained: bool, echo: float) -> list[TurnEvent]:
+        """Only voiced frames that are not our own echo count; a gap without them ends the burst."""
         if sustained:
+            self._voiced_frames += 1
+            self._echo_frames += echo >= ECHO_THRESHOLD
+        if sustained and echo < ECHO_THRESHOLD:
             self._speech_ms += self.frame_ms
             self._silence_ms = 0.0
             self._last_voice_end_ms = self.now_ms
-            self._echo_sum += echo
-            self._echo_frames += 1
-            return self._confirm_if_ready()
+            if self._speech_ms >= self.settings.interrupt_min_ms:
+                self._state = _State.SPEAKING
+                return [SpeechStarted(self._start_ms, barge_in=True)]
+            return []
         self._silence_ms += self.frame_ms
         if self._silence_ms < BACKCHANNEL_GAP_MS:
             return []
         self._state = _State.SILENT
-        return [Backchannel(self._start_ms, self._last_voice_end_ms, echo=self._is_echo())]
-
-    def _confirm_if_ready(self) -> list[TurnEvent]:
-        if self._speech_ms < self.settings.interrupt_min_ms or self._is_echo():
-            return []
-        self._state = _State.SPEAKING
-        return [SpeechStarted(self._start_ms, barge_in=True)]
-
-    def _is_echo(self) -> bool:
-        return self._echo_frames > 0 and self._echo_sum / self._echo_frames >= ECHO_THRESHOLD
+        if sustained and not self._speech_ms:
+            return []  # still our echo: start over quietly, report once it falls silent
+        mostly_echo = self._echo_frames * 2 > self._voiced_frames
+        return [Backchannel(self._start_ms, self._last_voice_end_ms, echo=mostly_echo)]
 
     def _from_speaking(self, sustained: bool) -> list[TurnEvent]:
         if sustained:

@@ -86,3 +86,19 @@ def test_short_words_with_short_pauses_add_up_to_a_barge_in() -> None:
     wait_stop = [0.9] * frames(260) + [0.1] * frames(220) + [0.9] * frames(450)
     events = run(detector, wait_stop, speaking=True)
     assert [type(e) for e in events] == [SpeechStarted] and events[0].barge_in
+
+
+def test_a_backchannel_over_our_echo_is_still_only_a_backchannel() -> None:
+    detector = TurnDetector(VadSettings(interrupt_min_ms=600), FRAME)
+    events = []
+    for probability, echo in [(0.9, 0.9)] * 30 + [(0.9, 0.3)] * 10 + [(0.9, 0.9)] * 30 + [(0.0, 0.0)] * 15:
+        events += detector.process(probability, assistant_speaking=True, echo=echo)
+    assert events and all(isinstance(e, Backchannel) for e in events)
+
+
+def test_user_speech_over_our_echo_barges_in() -> None:
+    detector = TurnDetector(VadSettings(interrupt_min_ms=600), FRAME)
+    events = []
+    for probability, echo in [(0.9, 0.9)] * 10 + [(0.9, 0.2)] * 25:
+        events += detector.process(probability, assistant_speaking=True, echo=echo)
+    assert [type(e) for e in events] == [SpeechStarted]
