@@ -66,6 +66,8 @@ def configure_logging(level: str = "INFO", json_lines: bool = False, secrets: It
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    for noisy in ("bm25s", "httpx", "httpcore", "aio_pika", "aiormq"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logger = logging.getLogger(name)
         logger.handlers[:] = []

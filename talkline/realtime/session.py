@@ -102,7 +102,8 @@ class RealtimeSession:
         self.ledger = ToolLedger()
         self.recorder = CallRecorder()
         self.state = SessionState()
-        self.listener = Listener(services.vad.stream(), self._transcribe, self.echo, self._assistant_audible)
+        self.listener = Listener(services.vad.stream(), self._transcribe, self.echo, self._assistant_audible,
+                                 early=services.settings.early_transcription)
         self._send_lock = asyncio.Lock()
         self._closed = False
         self._tasks: set[asyncio.Task[Any]] = set()

@@ -1,0 +1,1 @@
+"""Benchmarks (`talkline bench …`): latency of realtime turns, voice jobs, and the relay."""

@@ -1,0 +1,26 @@
+"""Benchmark results as tables in the terminal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
+
+
+def print_latency(result: dict[str, Any]) -> None:
+    table = Table(title=f"End of speech → first audio (silence_duration_ms {result['silence_duration_ms']})")
+    for column in ("mode", "turns", "p50 ms", "p95 ms", "wait p50", "STT p50", "agent p50", "TTS p50"):
+        table.add_column(column, justify="left" if column == "mode" else "right")
+    for mode, summary in result["summary"].items():
+        total, split = summary["end_of_speech_to_first_audio_ms"], summary["split_ms"]
+        table.add_row(mode, str(summary["turns"]), _ms(total["p50"]), _ms(total["p95"]),
+                      _ms(split["end_of_turn_wait"]["p50"]), _ms(split["stt"]["p50"]),
+                      _ms(split["agent_first_token"]["p50"]), _ms(split["tts_first_audio"]["p50"]))
+    console = Console()
+    console.print(table)
+    console.print(f"memory per open session: {result['memory_per_session_mb']} MB")

