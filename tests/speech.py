@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from talkline.audio import Pcm
@@ -26,29 +27,26 @@ def korean_clip() -> Pcm:
 
 def character_error_rate(hypothesis: str, reference: str) -> float:
     """Levenshtein distance over characters, spaces ignored, divided by the reference length."""
-    hyp = "".join(hypothesis.split())
-    ref = "".join(reference.split())
-    previous = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        current = [i]
-        for j, h in enumerate(hyp, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (r != h)))
-        previous = current
-    return previous[-1] / max(1, len(ref))
+    reference_chars = "".join(reference.split())
+    return _edit_distance("".join(hypothesis.split()), reference_chars) / max(1, len(reference_chars))
 
 
 def word_error_rate(hypothesis: str, reference: str) -> float:
+    """Levenshtein distance over lower-cased words, punctuation ignored, divided by the reference length."""
     def words(text: str) -> list[str]:
         return "".join(c.lower() if c.isalnum() or c.isspace() else " " for c in text).split()
 
-    hyp, ref = words(hypothesis), words(reference)
-    previous = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
+    return _edit_distance(words(hypothesis), words(reference)) / max(1, len(words(reference)))
+
+
+def _edit_distance(hypothesis: Sequence[str], reference: Sequence[str]) -> int:
+    previous = list(range(len(hypothesis) + 1))
+    for i, r in enumerate(reference, 1):
         current = [i]
-        for j, h in enumerate(hyp, 1):
+        for j, h in enumerate(hypothesis, 1):
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (r != h)))
         previous = current
-    return previous[-1] / max(1, len(ref))
+    return previous[-1]
 
 
 __all__ = ["KOREAN_CLIP", "KOREAN_CLIP_TRANSCRIPT", "character_error_rate", "english_speech", "korean_clip",
