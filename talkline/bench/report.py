@@ -24,3 +24,17 @@ def print_latency(result: dict[str, Any]) -> None:
     console = Console()
     console.print(table)
     console.print(f"memory per open session: {result['memory_per_session_mb']} MB")
+
+
+def print_jobs(result: dict[str, Any]) -> None:
+    table = Table(title=f"Voice jobs ({result['jobs']} sequential jobs per mode)")
+    for column in ("mode", "first audio_chunk p50", "p95", "audio_complete p50", "p95"):
+        table.add_column(column, justify="left" if column == "mode" else "right")
+    for mode, summary in result["modes"].items():
+        first, complete = summary["upload_to_first_audio_chunk_ms"], summary["upload_to_audio_complete_ms"]
+        table.add_row(mode, _ms(first["p50"]), _ms(first["p95"]), _ms(complete["p50"]), _ms(complete["p95"]))
+    console = Console()
+    console.print(table)
+    rates = ", ".join(f"{workers} worker(s): {rate} jobs/min"
+                      for workers, rate in result["throughput_jobs_per_minute"].items())
+    console.print(f"throughput ({result['throughput_jobs']} jobs at once): {rates}")
