@@ -6,7 +6,7 @@ Each payload's `type` is also its SSE `event:` name; the SSE `id:` comes from th
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -26,6 +26,7 @@ class _JobEvent(BaseModel):
 class JobQueued(_JobEvent):
     type: Literal["queued"] = "queued"
     job_id: str
+    status: Literal["queued"] = "queued"
 
 
 class JobTranscript(_JobEvent):
@@ -34,21 +35,22 @@ class JobTranscript(_JobEvent):
     type: Literal["transcript"] = "transcript"
     text: str
     language: str | None = None
+    duration_ms: Milliseconds | None = None  # of the uploaded speech
 
 
 class JobToolCall(_JobEvent):
     type: Literal["tool_call"] = "tool_call"
     call_id: str
     name: str
-    arguments: str  # JSON text
+    arguments: dict[str, Any] | str  # the arguments object (text only if the model's JSON did not parse)
 
 
 class JobToolResult(_JobEvent):
     type: Literal["tool_result"] = "tool_result"
     call_id: str
     name: str
-    output: str  # JSON text
     ok: bool = True
+    summary: str  # a short human-readable result (the full output stays on the server)
 
 
 class JobToken(_JobEvent):
@@ -69,6 +71,7 @@ class JobAudioComplete(_JobEvent):
     type: Literal["audio_complete"] = "audio_complete"
     total_duration_ms: Milliseconds
     text_transcript: str
+    format: JobAudioFormat = "pcm16"
 
 
 class JobUsage(_JobEvent):
@@ -82,6 +85,8 @@ class JobDone(_JobEvent):
 
     type: Literal["done"] = "done"
     text: str
+    user_text: str = ""  # what the reply answered (the transcript, or the chat message)
+    stop_reason: Literal["completed", "tool_calls", "max_output_tokens"] = "completed"
     usage: JobUsage = Field(default_factory=JobUsage)
     timings: dict[str, Milliseconds] = Field(default_factory=dict)
 

@@ -13,8 +13,8 @@ from talkline.protocol import jobs
 EVENTS: list[jobs.JobEvent] = [
     jobs.JobQueued(job_id="job_1"),
     jobs.JobTranscript(text="페트병은 어떻게 버려요?", language="ko"),
-    jobs.JobToolCall(call_id="call_1", name="search_waste_disposal", arguments='{"query": "페트병"}'),
-    jobs.JobToolResult(call_id="call_1", name="search_waste_disposal", output='{"category": "plastic"}'),
+    jobs.JobToolCall(call_id="call_1", name="search_waste_disposal", arguments={"query": "페트병"}),
+    jobs.JobToolResult(call_id="call_1", name="search_waste_disposal", summary="PET bottle: clear PET bin"),
     jobs.JobToken(content="라벨을 ", seq=0),
     jobs.JobAudioChunk(data=base64.b64encode(b"\x00\x01" * 480).decode(), seq=0, duration_ms=20.0),
     jobs.JobAudioComplete(total_duration_ms=1840.5, text_transcript="라벨을 떼고 버리세요."),
@@ -40,8 +40,8 @@ def test_payload_fields_are_exact() -> None:
     assert json.loads(jobs.JobError(code="timeout", message="took too long").sse_data()) == {
         "type": "error", "code": "timeout", "message": "took too long"}
     done = json.loads(jobs.JobDone(text="ok").sse_data())
-    assert done == {"type": "done", "text": "ok", "usage": {"input_tokens": 0, "output_tokens": 0,
-                                                            "total_tokens": 0}, "timings": {}}
+    assert done == {"type": "done", "text": "ok", "user_text": "", "stop_reason": "completed",
+                    "usage": {"input_tokens": 0, "output_tokens": 0, "total_tokens": 0}, "timings": {}}
 
 
 def test_terminal_events() -> None:
