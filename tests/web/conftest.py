@@ -1,0 +1,129 @@
+"""End-to-end tests of the call page in Debian's Chromium, driven by Playwright, against a real server.
+
+The server runs with a server key and the demo token route switched on, so everything the page does
+works with the short-lived client secrets it mints for itself. Each test launches its own Chromium,
+because the fake microphone (a WAV file) is a launch flag. Screenshots go to artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import Browser, Page, Playwright, async_playwright
+
+from talkline.audio import Pcm, wav_bytes
+from tests.server_process import REPO, ServerProcess, talkline_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
+SERVER_KEY = "tl-web-test-key"  # only the test uses it: the page never sees it
+MAX_SESSIONS = 3
+
+
+@pytest.fixture(scope="package")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    env = {"TALKLINE_API_KEYS": SERVER_KEY, "TALKLINE_DEMO_TOKEN_ROUTE": "true",
+           "TALKLINE_MAX_SESSIONS": str(MAX_SESSIONS), "TALKLINE_SECRET_MINT_PER_MINUTE": "120"}
+    with talkline_server(tmp_path_factory.mktemp("web-server"), env) as process:
+        yield process
+
+
+@pytest.fixture(scope="package")
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        raise RuntimeError(f"{CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium)")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="package")
+async def playwright(chromium: Path) -> AsyncIterator[Playwright]:
+    async with async_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture
+async def launch(playwright: Playwright, tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
+    """launch(microphone: Pcm, loop=False) -> Browser whose microphone plays that audio once (then silence),
+    or over and over."""
+    browsers: list[Browser] = []
+
+    async def start(microphone: Pcm, loop: bool = False) -> Browser:
+        wav = tmp_path / f"microphone-{len(browsers)}.wav"
+        wav.write_bytes(wav_bytes(microphone))
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
+            "--no-sandbox",  # the tests run as root
+            "--disable-gpu",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-audio-capture={wav}{'' if loop else '%noloop'}",
+        ])
+        browsers.append(browser)
+        return browser
+
+    yield start
+    for browser in browsers:
+        await browser.close()
+
+
+async def open_page(browser: Browser, server: ServerProcess, *, microphone_allowed: bool = True,
+                    viewport: dict[str, int] | None = None) -> Page:
+    context = await browser.new_context(permissions=["microphone"] if microphone_allowed else [],
+                                        viewport=viewport or {"width": 1100, "height": 900})
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.script_errors = errors  # type: ignore[attr-defined]
+    await page.goto(server.http_url + "/")
+    await page.wait_for_selector("body[data-ready=true]")
+    return page
+
+
+async def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+class Wire:
+    """Every Realtime frame the page sent and received, in order, parsed."""
+
+    def __init__(self, page: Page) -> None:
+        self.frames: list[tuple[str, dict[str, Any]]] = []
+        page.on("websocket", self._attach)
+
+    def _attach(self, socket: Any) -> None:
+        socket.on("framesent", lambda payload: self.frames.append(("sent", json.loads(payload))))
+        socket.on("framereceived", lambda payload: self.frames.append(("received", json.loads(payload))))
+
+    def sent(self, event_type: str) -> list[dict[str, Any]]:
+        return [event for way, event in self.frames if way == "sent" and event["type"] == event_type]
+
+    def received(self, event_type: str) -> list[dict[str, Any]]:
+        return [event for way, event in self.frames if way == "received" and event["type"] == event_type]
+
+    async def wait_sent(self, event_type: str, timeout_s: float = 10.0) -> list[dict[str, Any]]:
+        """The frames of `event_type` the page sent, once there is at least one (frames arrive asynchronously)."""
+        for _ in range(int(timeout_s / 0.05)):
+            if frames := self.sent(event_type):
+                return frames
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"the page sent no {event_type} within {timeout_s} s")
+
+    def audio_ms(self, item_id: str) -> float:
+        """Milliseconds of reply audio the server sent for one item (24 kHz pcm16, base64)."""
+        import base64
+
+        return sum(len(base64.b64decode(event["delta"])) for event in self.received("response.output_audio.delta")
+                   if event["item_id"] == item_id) / 48
+
+
+def speech_with_pauses(*parts: Pcm | float) -> Pcm:
+    """Speech and pauses (seconds) in order, as one 24 kHz recording."""
+    audio = Pcm(b"", 24000)
+    for part in parts:
+        audio = audio + (Pcm.silence(part * 1000, 24000) if isinstance(part, int | float) else part)
+    return audio
+

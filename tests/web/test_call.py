@@ -1,0 +1,169 @@
+"""The call tab in a real browser: a spoken call with a real answer, barge-in, push-to-talk, typed
+messages and practice feedback. The browser's microphone plays real synthesised speech."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.server_process import ServerProcess
+from tests.speech import english_speech, word_error_rate
+from tests.web.conftest import Wire, open_page, screenshot, speech_with_pauses
+
+QUESTION = "How do I throw away an empty plastic water bottle?"
+LONG_QUESTION = "Tell me how to throw away a broken television."
+INTERRUPTION = "Wait, stop, I have another question about batteries."
+ANSWER_TIMEOUT_MS = 90_000
+
+
+async def test_a_spoken_question_is_heard_answered_and_played(launch, server: ServerProcess) -> None:
+    browser = await launch(speech_with_pauses(1.5, english_speech(QUESTION), 20))
+    page = await open_page(browser, server)
+    wire = Wire(page)
+    await page.evaluate("""() => {
+        const meter = document.querySelector('#input-level');
+        window.loudest = 0;
+        new MutationObserver(() => { window.loudest = Math.max(window.loudest, meter.value); })
+            .observe(meter, { attributes: true });
+    }""")
+    await page.click("#call-button")
+    await page.wait_for_selector('#panel-call[data-state="listening"]')
+
+    # the reply has been played to its end: what was heard equals what the server sent
+    reply = page.locator("#transcript li.assistant[data-heard-ms]")
+    await reply.first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    await page.wait_for_function("""() => {
+        const reply = document.querySelector('#transcript li.assistant');
+        return reply && reply.dataset.audioMs && reply.dataset.heardMs === reply.dataset.audioMs
+            && document.querySelector('#panel-call').dataset.state === 'listening';
+    }""", timeout=ANSWER_TIMEOUT_MS)
+    item_id = await reply.first.get_attribute("data-item-id")
+    heard_ms = int(await reply.first.get_attribute("data-heard-ms") or 0)
+    assert heard_ms == int(wire.audio_ms(item_id)) and heard_ms > 2000
+
+    user_text = await page.locator("#transcript li.user .text").first.inner_text()
+    assert word_error_rate(user_text, QUESTION) <= 0.25, user_text
+    answer = await reply.first.locator(".text").inner_text()
+    spoken = "".join(e["delta"] for e in wire.received("response.output_audio_transcript.delta"))
+    assert answer == spoken and "PET" in answer
+    card = page.locator('#transcript li.tool-card[data-tool="search_waste_disposal"]')
+    assert "plastic water bottle" in await card.inner_text()
+    await page.locator("#transcript li.tool-card.done").wait_for()
+    assert "ms" in await reply.first.locator(".meta").inner_text()  # the latency split reached the page
+
+    update = wire.sent("session.update")[0]["session"]
+    assert update["audio"]["input"]["transcription"]["model"]
+    assert all(len(e["audio"]) * 3 // 4 in range(960, 1921) for e in wire.sent("input_audio_buffer.append"))
+    assert await page.evaluate("window.loudest") > 0.5  # the level meter followed the speech
+    await screenshot(page, "call-answered")
+
+    await page.click("#end-button")
+    await page.wait_for_selector('#panel-call[data-state="ended"]')
+    assert await page.locator("#call-button").is_visible()
+    assert not page.script_errors  # type: ignore[attr-defined]
+
+
+async def test_barge_in_stops_playback_and_truncates_to_what_was_played(launch, server: ServerProcess) -> None:
+    microphone = speech_with_pauses(1.5, english_speech(LONG_QUESTION), 4.5, english_speech(INTERRUPTION), 15)
+    browser = await launch(microphone)
+    page = await open_page(browser, server)
+    wire = Wire(page)
+    await page.click("#call-button")
+
+    await page.wait_for_selector('#transcript li.assistant[data-interrupted="true"]', timeout=ANSWER_TIMEOUT_MS)
+    truncate = (await wire.wait_sent("conversation.item.truncate"))[0]
+    cut = page.locator('#transcript li.assistant[data-interrupted="true"]')
+    assert truncate["item_id"] == await cut.get_attribute("data-item-id")
+    assert 0 < truncate["audio_end_ms"] < wire.audio_ms(truncate["item_id"]), "playback was cut short"
+    assert int(await cut.get_attribute("data-heard-ms") or 0) == truncate["audio_end_ms"]
+
+    # the page answered the server's speech_started with the truncate before sending anything else
+    order = [(way, event["type"]) for way, event in wire.frames if event["type"] != "input_audio_buffer.append"]
+    started = order.index(("received", "input_audio_buffer.speech_started"), 1)
+    assert next(frame for frame in order[started + 1:] if frame[0] == "sent") == ("sent", "conversation.item.truncate")
+    await page.wait_for_function("() => document.querySelectorAll('#transcript li.user').length >= 2")
+    truncated = [e for e in wire.received("conversation.item.truncated") if e["item_id"] == truncate["item_id"]]
+    assert truncated and truncated[0]["audio_end_ms"] == truncate["audio_end_ms"]
+    cancelled = [e["response"] for e in wire.received("response.done") if e["response"]["status"] == "cancelled"]
+    assert cancelled and cancelled[0]["status_details"]["reason"] == "turn_detected"
+
+    second = page.locator("#transcript li.user .text").nth(1)
+    await page.wait_for_function("() => !document.querySelectorAll('#transcript li.user')[1].classList.contains('pending')",
+                                 timeout=ANSWER_TIMEOUT_MS)
+    assert "batter" in (await second.inner_text()).lower()
+    await screenshot(page, "call-barge-in")
+    await page.click("#end-button")
+
+
+# The first moment the level meter shows speech after a second of quiet (page clock, ms).
+SPEECH_ONSET = """(quietMs) => {
+    const levels = window.levels;
+    for (const [t, v] of levels) {
+        if (v < 0.5 || t - levels[0][0] < quietMs) continue;
+        if (levels.every(([u, w]) => u >= t || u < t - quietMs || w < 0.3)) return t;
+    }
+    return null;
+}"""
+
+
+async def test_push_to_talk_typing_and_practice_feedback(launch, server: ServerProcess) -> None:
+    spoken = english_speech("Yes, that's it. How much is it?")
+    period_s = 6.0  # the microphone says the line again and again, every six seconds
+    browser = await launch(speech_with_pauses(spoken, period_s - spoken.duration_ms / 1000), loop=True)
+    page = await open_page(browser, server)
+    wire = Wire(page)
+    await page.evaluate("""() => {
+        const meter = document.querySelector('#input-level');
+        window.levels = [];
+        new MutationObserver(() => window.levels.push([performance.now(), meter.value]))
+            .observe(meter, { attributes: true });
+    }""")
+    await page.select_option("#profile", "practice")
+    await page.select_option("#scenario", "mart")
+    await page.select_option("#call-language", "en")
+    await page.check('input[name="mode"][value="ptt"]')
+    await page.click("#call-button")
+    await page.wait_for_selector('#panel-call[data-state="listening"]')
+    assert wire.sent("session.update")[0]["session"]["audio"]["input"]["turn_detection"] is None
+
+    # the persona answers the phone, then the learner types the first line
+    await page.wait_for_function("() => document.querySelector('#transcript li.assistant .text')?.textContent.includes('Welcome')")
+    await page.fill("#text-input", "Where is the milk?")
+    await page.press("#text-input", "Enter")
+    await page.wait_for_function("() => document.querySelectorAll('#transcript li.assistant').length >= 2 "
+                                 "&& !document.querySelectorAll('#transcript li.assistant')[1].classList.contains('pending')")
+    assert (await page.locator("#transcript li.user .text").first.inner_text()) == "Where is the milk?"
+    assert not wire.sent("input_audio_buffer.append"), "push-to-talk sends no audio until the button is held"
+
+    # then holds the space bar around the next time the line is said, as the level meter shows it coming
+    onset_ms = await (await page.wait_for_function(SPEECH_ONSET, arg=1000, timeout=30_000)).json_value()
+    now_ms = await page.evaluate("performance.now()")
+    periods = -(-(now_ms + 800 - onset_ms) // (period_s * 1000))
+    next_onset_ms = onset_ms + periods * period_s * 1000
+    await page.focus("#talk-button")
+    await asyncio.sleep((next_onset_ms - 600 - await page.evaluate("performance.now()")) / 1000)
+    await page.keyboard.down("Space")
+    assert await page.get_attribute("#talk-button", "aria-pressed") == "true"
+    await asyncio.sleep((next_onset_ms + spoken.duration_ms + 600 - await page.evaluate("performance.now()")) / 1000)
+    await page.keyboard.up("Space")
+    assert await wire.wait_sent("input_audio_buffer.commit") and wire.sent("input_audio_buffer.append")
+    await page.wait_for_function("() => document.querySelectorAll('#transcript li.user').length >= 2 "
+                                 "&& !document.querySelectorAll('#transcript li.user')[1].classList.contains('pending')",
+                                 timeout=ANSWER_TIMEOUT_MS)
+    heard = await page.locator("#transcript li.user .text").nth(1).inner_text()
+    assert word_error_rate(heard, "Yes, that's it. How much is it?") <= 0.3, heard
+    await page.wait_for_function("() => document.querySelectorAll('#transcript li.assistant').length >= 3",
+                                 timeout=ANSWER_TIMEOUT_MS)
+
+    # after hanging up, the page fetches the stored call's feedback (with its own client secret) and shows it
+    async with page.expect_response(lambda r: "/v1/practice/sessions/" in r.url and r.status == 200,
+                                    timeout=30_000) as stored:
+        await page.click("#end-button")
+    feedback = (await (await stored.value).json())["feedback"]
+    await page.wait_for_selector("#feedback-body .outcome")
+    assert feedback["scenario"] == "mart" and feedback["turns"] == 2
+    assert await page.get_attribute("#feedback-body .outcome", "data-outcome") == feedback["outcome"] == "unfinished"
+    steps = await page.inner_text("#feedback-body .steps")
+    assert f"{feedback['steps_completed']} of {feedback['steps_total']}" in steps
+    tips = await page.locator("#feedback-body .expressions li").all_inner_texts()
+    assert tips == [f"{tip['korean']} — {tip['english']}" for tip in feedback["expressions_to_learn"]]
+    await screenshot(page, "practice-feedback")
