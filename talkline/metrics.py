@@ -16,6 +16,15 @@ ERRORS = Counter("talkline_errors_total", "Errors sent to clients", ["surface", 
 JOBS = Counter("talkline_jobs_total", "Finished jobs by outcome", ["kind", "status"])
 BARGE_INS = Counter("talkline_barge_ins_total", "User speech during a reply", ["outcome"])
 
+RELAY_BUCKETS = (0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0)
+RELAY_FORWARD_SECONDS = Histogram("talkline_relay_forward_seconds",
+                                  "Time a relayed event spends in the gateway, from arrival to forwarded",
+                                  ["direction"], buckets=RELAY_BUCKETS)
+RELAY_UPSTREAM_FAILURES = Counter("talkline_relay_upstream_failures_total",
+                                  "Upstream Realtime sessions that could not be opened or were lost", ["reason"])
+RELAY_RENEWALS = Counter("talkline_relay_renewals_total",
+                         "Upstream sessions replaced before the upstream's time cap", ["outcome"])
+
 
 def observe_timings(surface: str, durations_ms: dict[str, float]) -> None:
     for stage, ms in durations_ms.items():

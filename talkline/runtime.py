@@ -1,6 +1,9 @@
 """The composition root: builds the process-wide parts (pool, engines, profiles, stores, auth) once.
 
 The server and the worker both start from a Runtime; nothing below it constructs its own copies.
+Profiles come with the built-in ones, changed and extended by `settings.profiles_file`; a profile
+that names remote engines gets its own Pipeline (built once, with its own connection pools), the
+others share the one local Pipeline.
 """
 
 from __future__ import annotations
@@ -22,7 +25,15 @@ from talkline.jobs.backends import Backends, create_backends
 from talkline.jobs.runner import in_process_worker
 from talkline.jobs.turns import TurnJobHandler
 from talkline.pipeline import Pipeline
-from talkline.profiles.base import ProfileRegistry
+from talkline.pipeline.audio_chat import AudioChatModel
+from talkline.profiles.base import Profile, ProfileRegistry
+from talkline.profiles.config import (
+    RemoteAudioModel,
+    apply_profiles_file,
+    audio_model,
+    build_engines,
+    engine_overrides,
+)
 from talkline.profiles.registry import builtin_profiles
 from talkline.realtime.admission import Admission
 from talkline.realtime.session import RealtimeServices
@@ -49,18 +60,24 @@ class Runtime:
     store: Store  # created with the runtime; its tables are made when the services start
     redis: Redis | None = None
     engines: Any = None  # talkline.engines.local.Engines once loaded
-    pipeline: Pipeline | None = None
+    pipeline: Pipeline | None = None  # the local engines' pipeline
     backends: Backends | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    profile_pipelines: dict[str, Pipeline] = field(default_factory=dict)  # profiles with remote engines
+    audio_models: dict[str, AudioChatModel] = field(default_factory=dict)  # profiles whose jobs run on one
 
     @classmethod
     def create(cls, settings: Settings) -> Runtime:
+        """Raises ProfilesFileError when `settings.profiles_file` cannot be used."""
         pool = InferencePool(settings.inference_workers)
+        profiles = builtin_profiles(pool, settings.default_profile)
+        if settings.profiles_file is not None:
+            profiles = apply_profiles_file(profiles, settings.profiles_file, pool)
         redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
         secrets: SecretStore = RedisSecretStore(redis) if redis else MemorySecretStore()
         limiter: RateLimiter = (RedisRateLimiter(redis, settings.secret_mint_per_minute) if redis
                                 else MemoryRateLimiter(settings.secret_mint_per_minute))
-        return cls(settings=settings, pool=pool, profiles=builtin_profiles(pool, settings.default_profile),
+        return cls(settings=settings, pool=pool, profiles=profiles,
                    secrets=secrets, mint_limiter=limiter, authenticator=Authenticator(settings, secrets),
                    admission=Admission(settings.max_sessions), redis=redis,
                    store=create_store(store_url(settings)))
@@ -69,6 +86,13 @@ class Runtime:
         from talkline.engines.local import load_local_engines
 
         self.engines = await load_local_engines(self.settings.data_dir, self.pool, settings=self.settings)
+        for profile in self.profiles:
+            choice = engine_overrides(profile)
+            if choice.stt is not None or choice.tts is not None:
+                stt, tts, _ = build_engines(choice, self.engines)
+                self.profile_pipelines[profile.name] = Pipeline(stt=stt, tts=tts)
+            if (config := audio_model(profile)) is not None:
+                self.audio_models[profile.name] = _audio_chat_model(profile.name, config)
         self.pipeline = Pipeline(stt=self.engines.stt, tts=self.engines.tts)
 
     @property
@@ -80,14 +104,28 @@ class Runtime:
             raise NotReady("models are still loading")
         return self.pipeline
 
+    def pipeline_for(self, profile: str | None) -> Pipeline:
+        """The pipeline of a profile (by name): its own if it names remote engines, else the local one.
+        A name that is no profile (a REST `model` such as "whisper-1") gets the local pipeline."""
+        local = self.current_pipeline()
+        return self.profile_pipelines.get(profile or "", local)
+
+    def loaded_pipeline(self, profile: str | None = None) -> Pipeline | None:
+        """`pipeline_for`, or None while the models are still loading (the REST surface answers 503)."""
+        return self.pipeline_for(profile) if self.ready else None
+
+    def audio_model_for(self, profile: str) -> AudioChatModel | None:
+        """The speech-to-speech chat model a profile's voice jobs run on, if its engines name one."""
+        return self.audio_models.get(profile)
+
     def job_backends(self) -> Backends:
         if self.backends is None:
             raise NotReady("the job backends are not open yet")
         return self.backends
 
     def job_handler(self) -> TurnJobHandler:
-        return TurnJobHandler(pipeline=self.current_pipeline, profiles=self.profiles, history=self.store.sessions,
-                              pool=self.pool)
+        return TurnJobHandler(pipeline=self.pipeline_for, profiles=self.profiles, history=self.store.sessions,
+                              pool=self.pool, audio_model=self.audio_model_for)
 
     @asynccontextmanager
     async def services(self) -> AsyncIterator[None]:
@@ -102,10 +140,10 @@ class Runtime:
             await self.backends.close()
             await self.store.close()
 
-    def realtime_services(self) -> RealtimeServices:
-        if self.pipeline is None:
-            raise NotReady("models are still loading")
-        return RealtimeServices(settings=self.settings, pipeline=self.pipeline, vad=self.engines.vad, store=self.store)
+    def realtime_services(self, profile: Profile) -> RealtimeServices:
+        """What a Realtime session of `profile` runs on (its pipeline; relayed sessions use settings and store)."""
+        return RealtimeServices(settings=self.settings, pipeline=self.pipeline_for(profile.name),
+                                vad=self.engines.vad, store=self.store)
 
     @asynccontextmanager
     async def lifespan(self, _: Any = None) -> AsyncIterator[None]:
@@ -124,3 +162,8 @@ class Runtime:
                 if self.redis is not None:
                     await self.redis.aclose()
                 self.pool.shutdown()
+
+
+def _audio_chat_model(profile: str, config: RemoteAudioModel) -> AudioChatModel:
+    return AudioChatModel(config.endpoint(), config.model, default_voice=config.voice, voice_map=config.voices,
+                          name=f"{profile}:{config.model}")

@@ -1,1 +1,1 @@
-"""Benchmarks (`talkline bench …`): latency of realtime turns, voice jobs, and the relay."""
+"""Benchmarks run by `talkline bench …`: they start real servers and measure them from the outside."""

@@ -4,12 +4,18 @@ Audio goes out one sentence per `audio_chunk`: the first chunk leaves as soon as
 sentence is synthesised, and chunk boundaries follow the text, so a job redelivered after a crash
 (whose speech may be synthesised with slightly different timing) continues the stream at the same
 sentence instead of splicing two takes of one sentence together.
+
+A profile may instead run its jobs on a speech-to-speech chat model (`audio_model`, e.g. gpt-audio;
+talkline/pipeline/audio_chat.py): the upload is transcribed alongside (for the `transcript` event
+and the session's history), without delaying the reply.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -29,8 +35,18 @@ from talkline.jobs.model import Job
 from talkline.jobs.worker import JobEvents
 from talkline.metrics import JOBS, observe_timings
 from talkline.pipeline import Pipeline, SpeechOptions, StageTimings
-from talkline.pipeline.events import AudioOut, ResponseEnd, SpeechDone, TextOut, ToolCallOut, ToolResultOut
-from talkline.profiles.base import ProfileRegistry, UnknownProfile
+from talkline.pipeline.audio_chat import AudioChatModel, AudioTurn
+from talkline.pipeline.events import (
+    AudioOut,
+    ResponseEnd,
+    SpeechDone,
+    TextOut,
+    ToolCallOut,
+    ToolResultOut,
+)
+from talkline.profiles.base import Profile, ProfileRegistry, UnknownProfile
+
+log = logging.getLogger(__name__)
 
 OUTPUT_RATE = 24000
 
@@ -44,12 +60,31 @@ class ConversationHistory(Protocol):
                      messages: Sequence[Message]) -> None: ...
 
 
+def _no_audio_model(profile: str) -> AudioChatModel | None:
+    return None
+
+
+@dataclass(frozen=True)
+class _Turn:
+    """One job's turn: who asks, in which profile and language, and where its events go."""
+
+    job: Job
+    profile: Profile
+    language: str | None
+    timings: StageTimings
+    tool_context: ToolContext
+    history: Sequence[Turn]
+    voice: str | None  # None: a text-only reply
+    writer: _EventWriter
+
+
 @dataclass(frozen=True)
 class TurnJobHandler:
-    pipeline: Callable[[], Pipeline]
+    pipeline: Callable[[str], Pipeline]  # the pipeline of a profile, by name
     profiles: ProfileRegistry
     history: ConversationHistory
     pool: InferencePool
+    audio_model: Callable[[str], AudioChatModel | None] = _no_audio_model  # a profile's speech-to-speech model
 
     async def __call__(self, job: Job, events: JobEvents) -> None:
         try:
@@ -66,30 +101,16 @@ class TurnJobHandler:
         timings = StageTimings(committed=time.monotonic())
         timings.speech_end = timings.committed
         language = job.options.get("language") or profile.language
-        user_text = job.text or await self._transcribe(job, events, language)
-        timings.mark("stt_done")
-        past = await self.history.load(job.owner, job.session_id or job.id, exclude_turn=job.id)
-        request = AgentRequest(history=(*past, Message("user", user_text)), instructions=profile.instructions,
-                               tools=profile.tools.specs(), language=language,
-                               options={**profile.options, **job.options.get("profile_options", {})})
-        modalities = job.options.get("modalities") or ["text", "audio"]
-        speech = SpeechOptions(voice=job.options.get("voice") or profile.voice) if "audio" in modalities else None
-        stream = self.pipeline().respond(profile.agent, request, speech=speech, server_tools=profile.tools,
-                                         ledger=ToolLedger(), timings=timings,
-                                         tool_context=ToolContext(owner=job.owner, language=language,
-                                                                  options=request.options))
-        writer = _EventWriter(events, job.options.get("output_format", "mp3"), self.pool)
-        try:
-            async for event in stream:
-                if isinstance(event, ResponseEnd):
-                    end = event
-                    break
-                await writer.write(event)
-            else:
-                raise JobFailed("pipeline_failed", "the reply ended without a result")
-        finally:
-            await stream.aclose()
-        await writer.finish(end.text, speech is not None)
+        options = {**profile.options, **job.options.get("profile_options", {})}
+        spoken = "audio" in (job.options.get("modalities") or ["text", "audio"])
+        turn = _Turn(job, profile, language, timings, ToolContext(owner=job.owner, language=language, options=options),
+                     history=await self.history.load(job.owner, job.session_id or job.id, exclude_turn=job.id),
+                     voice=(job.options.get("voice") or profile.voice) if spoken else None,
+                     writer=_EventWriter(events, job.options.get("output_format", "mp3"), self.pool))
+        model = self.audio_model(job.profile)
+        end, user_text = await (self._cascade(turn, events) if model is None
+                                else self._speech_to_speech(model, turn, events))
+        await turn.writer.finish(end.text, spoken)
         await self.history.append(job.owner, job.session_id or job.id, turn_id=job.id, profile=profile.name,
                                   messages=[Message("user", user_text), Message("assistant", end.text)])
         observe_timings("jobs", timings.durations_ms())
@@ -100,14 +121,75 @@ class TurnJobHandler:
                                              "total_tokens": end.usage.total_tokens},
                                    "timings": timings.durations_ms()})
 
+    async def _cascade(self, turn: _Turn, events: JobEvents) -> tuple[ResponseEnd, str]:
+        """Transcribe, then the profile's agent and voice through the profile's pipeline."""
+        job, profile = turn.job, turn.profile
+        user_text = job.text or await self._transcribe(job, events, turn.language)
+        turn.timings.mark("stt_done")
+        request = AgentRequest(history=(*turn.history, Message("user", user_text)), instructions=profile.instructions,
+                               tools=profile.tools.specs(), language=turn.language, options=turn.tool_context.options)
+        speech = SpeechOptions(voice=turn.voice) if turn.voice is not None else None
+        end = await _drain(self.pipeline(job.profile).respond(
+            profile.agent, request, speech=speech, server_tools=profile.tools, ledger=ToolLedger(),
+            timings=turn.timings, tool_context=turn.tool_context), turn.writer)
+        return end, user_text
+
+    async def _speech_to_speech(self, model: AudioChatModel, turn: _Turn, events: JobEvents
+                                ) -> tuple[ResponseEnd, str]:
+        """The recorded audio straight to the model; its transcript is made alongside, for history."""
+        job = turn.job
+        heard = asyncio.ensure_future(self._hear(job, turn.language)) if job.text is None else None
+        request = AudioTurn(history=turn.history, instructions=turn.profile.instructions, text=job.text,
+                            audio=job.audio, voice=turn.voice)
+        try:
+            end = await _drain(model.respond(request, tools=turn.profile.tools, ledger=ToolLedger(),
+                                             tool_context=turn.tool_context, timings=turn.timings), turn.writer)
+        finally:
+            if heard is not None and not heard.done():
+                heard.cancel()
+        return end, job.text or await self._heard(heard, events)
+
     async def _transcribe(self, job: Job, events: JobEvents, language: str | None) -> str:
         audio = read_wav(job.audio or b"")
-        transcription = await self.pipeline().transcribe(audio, language=language)
+        transcription = await self.pipeline(job.profile).transcribe(audio, language=language)
         if not transcription.text.strip():
             raise JobFailed("no_speech", "no speech was recognised in the uploaded audio")
-        await events.emit("transcript", {"text": transcription.text, "language": transcription.language,
-                                         "duration_ms": round(audio.duration_ms, 1)})
+        await _emit_transcript(events, transcription.text, transcription.language, audio)
         return transcription.text
+
+    async def _hear(self, job: Job, language: str | None) -> tuple[str, str | None, Pcm]:
+        audio = read_wav(job.audio or b"")
+        transcription = await self.pipeline(job.profile).transcribe(audio, language=language)
+        return transcription.text, transcription.language, audio
+
+    @staticmethod
+    async def _heard(heard: asyncio.Future[tuple[str, str | None, Pcm]] | None, events: JobEvents) -> str:
+        """The upload's transcript once the reply is out; the reply stands even if transcription failed."""
+        if heard is None:
+            return ""
+        try:
+            text, language, audio = await heard
+        except (EngineError, ValueError) as exc:
+            log.warning("the upload of a voice job could not be transcribed: %s", exc)
+            return ""
+        await _emit_transcript(events, text, language, audio)
+        return text
+
+
+async def _emit_transcript(events: JobEvents, text: str, language: str | None, audio: Pcm) -> None:
+    await events.emit("transcript", {"text": text, "language": language, "duration_ms": round(audio.duration_ms, 1)})
+
+
+async def _drain(stream: Any, writer: _EventWriter) -> ResponseEnd:
+    """Write a response's events until its end; closing the stream on the way out cancels what still runs."""
+    try:
+        async for event in stream:
+            if isinstance(event, ResponseEnd):
+                return event
+            await writer.write(event)
+        raise JobFailed("pipeline_failed", "the reply ended without a result")
+    finally:
+        await stream.aclose()
 
 
 class _EventWriter:

@@ -24,9 +24,22 @@
     base_url = "http://localhost:11434/v1"
     model = "llama3.1"
 
+    [profiles.eco.audio_model]         # voice jobs on a speech-to-speech chat model (audio in, tools, audio out)
+    kind = "openai"
+    model = "gpt-audio"
+    voice = "alloy"
+
+    [profiles.practice.realtime]       # Realtime sessions relayed to an upstream Realtime service
+    kind = "relay"
+    url = "wss://api.openai.com/v1/realtime"
+    model = "gpt-realtime"
+    dialect = "ga"                     # or "beta" (OpenAI-Beta: realtime=v1)
+    session_max_seconds = 3600         # the upstream's cap; the relay reconnects before it
+
 Engines are `kind = "openai"` (any OpenAI-compatible server, chosen by `base_url`) or `kind = "local"`
-(the offline default). With OpenAI's own `base_url` (none given), `api_key_env` defaults to
-OPENAI_API_KEY. Keys are held as SecretStr and never logged, dumped or shown in a repr.
+(the offline default); the `realtime` section also takes `kind = "relay"`. With OpenAI's own URL (none
+given), `api_key_env` defaults to OPENAI_API_KEY. Keys are held as SecretStr and never logged, dumped
+or shown in a repr.
 """
 
 from __future__ import annotations
@@ -40,6 +53,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -70,7 +84,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 OPENAI_KEY_ENV = "OPENAI_API_KEY"
-ENGINE_SECTIONS = ("agent", "stt", "tts")
+OPENAI_REALTIME_URL = "wss://api.openai.com/v1/realtime"
+ENGINE_SECTIONS = ("agent", "stt", "tts", "audio_model", "realtime")
+ENGINE_KINDS = ("openai", "local", "relay")
 ProfileName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 ToolsReference = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")]
 
@@ -87,12 +103,10 @@ class LocalEngine(_Strict):
     kind: Literal["local"]
 
 
-class _RemoteEngine(_Strict):
-    kind: Literal["openai"]
-    base_url: str | None = None  # None: OpenAI's own
+class _Keyed(_Strict):
+    """An engine that authenticates with a key read from the environment variable `api_key_env`."""
+
     api_key_env: str | None = None
-    timeout_s: PositiveFloat = DEFAULT_TIMEOUT_S
-    max_retries: int = Field(default=2, ge=0, le=10)
     api_key: SecretStr | None = Field(default=None, exclude=True, repr=False)  # from the environment only
 
     @model_validator(mode="before")
@@ -102,6 +116,17 @@ class _RemoteEngine(_Strict):
             raise ValueError("keys never go in the profiles file: put the key in an environment variable "
                              "and name that variable in api_key_env")
         return data
+
+    @property
+    def key_variable(self) -> str | None:
+        raise NotImplementedError
+
+
+class _RemoteEngine(_Keyed):
+    kind: Literal["openai"]
+    base_url: str | None = None  # None: OpenAI's own
+    timeout_s: PositiveFloat = DEFAULT_TIMEOUT_S
+    max_retries: int = Field(default=2, ge=0, le=10)
 
     @field_validator("base_url")
     @classmethod
@@ -139,7 +164,55 @@ class RemoteTTS(_RemoteEngine):
     instructions: str | None = None  # for models that take speaking instructions (gpt-4o-mini-tts)
 
 
-RemoteEngine = RemoteAgent | RemoteSTT | RemoteTTS
+class RemoteAudioModel(_RemoteEngine):
+    """A chat-completions audio model (gpt-audio): voice jobs send the recorded audio and get speech back."""
+
+    model: str = "gpt-audio"
+    voice: str = "alloy"  # when the job names none
+    voices: dict[str, str] = Field(default_factory=dict)  # Talkline voice -> the provider's voice
+
+
+class RelayUpstream(_Keyed):
+    """An upstream Realtime service (OpenAI's, or another Talkline) that serves this profile's sessions."""
+
+    kind: Literal["relay"]
+    url: str = OPENAI_REALTIME_URL
+    model: str = "gpt-realtime"
+    dialect: Literal["ga", "beta"] = "ga"
+    session_max_seconds: PositiveInt | None = None  # the upstream's cap; None: 1800 for beta, 3600 for GA
+    reconnect_margin_seconds: PositiveFloat = 300.0  # how long before the cap the relay looks for a quiet moment
+    connect_timeout_s: PositiveFloat = 10.0
+    voice: str | None = None  # the upstream voice when neither the client nor its secret chooses one
+    transcription_model: str = "gpt-4o-mini-transcribe"  # what the gateway asks for to keep transcripts
+
+    @field_validator("url")
+    @classmethod
+    def _websocket_url(cls, url: str) -> str:
+        if not url.startswith(("ws://", "wss://")):
+            raise ValueError("url must start with ws:// or wss://")
+        return url
+
+    @model_validator(mode="after")
+    def _margin_below_cap(self) -> RelayUpstream:
+        if self.reconnect_margin_seconds >= self.max_seconds:
+            raise ValueError(f"reconnect_margin_seconds ({self.reconnect_margin_seconds:g}) must be shorter than "
+                             f"the session cap ({self.max_seconds} s)")
+        return self
+
+    @property
+    def max_seconds(self) -> int:
+        return self.session_max_seconds or (1800 if self.dialect == "beta" else 3600)
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).netloc
+
+    @property
+    def key_variable(self) -> str | None:
+        return self.api_key_env or (OPENAI_KEY_ENV if self.url == OPENAI_REALTIME_URL else None)
+
+
+RemoteEngine = RemoteAgent | RemoteSTT | RemoteTTS | RemoteAudioModel
 
 
 class ProfileEntry(_Strict):
@@ -153,8 +226,10 @@ class ProfileEntry(_Strict):
     agent: Annotated[RemoteAgent | LocalEngine, Field(discriminator="kind")] | None = None
     stt: Annotated[RemoteSTT | LocalEngine, Field(discriminator="kind")] | None = None
     tts: Annotated[RemoteTTS | LocalEngine, Field(discriminator="kind")] | None = None
+    audio_model: Annotated[RemoteAudioModel | LocalEngine, Field(discriminator="kind")] | None = None
+    realtime: Annotated[RelayUpstream | LocalEngine, Field(discriminator="kind")] | None = None
 
-    def engines(self) -> dict[str, RemoteEngine | LocalEngine]:
+    def engines(self) -> dict[str, RemoteEngine | RelayUpstream | LocalEngine]:
         return {section: engine for section in ENGINE_SECTIONS if (engine := getattr(self, section)) is not None}
 
 
@@ -197,7 +272,7 @@ def _problem(error: Mapping[str, Any]) -> str:
     loc = list(error["loc"])
     # a discriminated engine table adds its `kind` to the location: profiles.eco.agent.openai.model
     loc = [part for index, part in enumerate(loc) if not (index and loc[index - 1] in ENGINE_SECTIONS
-                                                          and part in ("openai", "local"))]
+                                                          and part in ENGINE_KINDS)]
     message = str(error["msg"]).removeprefix("Value error, ")
     if loc[:1] == ["profiles"] and len(loc) > 1:
         field = _dotted(loc[2:])
@@ -215,11 +290,11 @@ def _dotted(parts: list[Any]) -> str:
 
 def _with_keys(entry: ProfileEntry, where: _Where) -> ProfileEntry:
     keyed = {section: _with_key(engine, section, where) for section, engine in entry.engines().items()
-             if isinstance(engine, _RemoteEngine)}
+             if isinstance(engine, _Keyed)}
     return entry.model_copy(update=keyed)
 
 
-def _with_key(engine: _RemoteEngine, section: str, where: _Where) -> _RemoteEngine:
+def _with_key(engine: _Keyed, section: str, where: _Where) -> _Keyed:
     variable = engine.key_variable
     if variable is None:
         return engine
@@ -256,12 +331,21 @@ def _configure(name: str, entry: ProfileEntry, known: Mapping[str, Profile], roo
     if start is None:
         return _fresh(name, entry, pool, where)
     renderer = None if entry.instructions is not None else _renderer(root, start)
-    agent = _llm_agent(name, entry.agent, renderer) if isinstance(entry.agent, RemoteAgent) else start.agent
-    return replace(start, name=name, agent=agent, tools=_tools(start.tools, entry.tools, pool, where),
-                   description=_first(entry.description, start.description),
-                   instructions=_first(entry.instructions, start.instructions),
-                   language=_first(entry.language, start.language), voice=_first(entry.voice, start.voice),
-                   options={**start.options, **entry.options}, engines={**start.engines, **entry.engines()})
+    llm = _llm_agent(name, entry.agent, renderer) if isinstance(entry.agent, RemoteAgent) else None
+    tools = _tools(start.tools, entry.tools, pool, where)
+
+    def configured(profile: Profile) -> Profile:
+        """The file's choices over `profile` (also over each per-session variant, e.g. a practice scenario)."""
+        return replace(profile, name=name, agent=llm or profile.agent, tools=tools,
+                       description=_first(entry.description, profile.description),
+                       instructions=_first(entry.instructions, profile.instructions),
+                       language=_first(entry.language, profile.language), voice=_first(entry.voice, profile.voice),
+                       options={**profile.options, **entry.options}, engines={**profile.engines, **entry.engines()},
+                       variant=variant)
+
+    base_variant = start.variant
+    variant = (lambda options: configured(base_variant(options))) if base_variant else None
+    return configured(start)
 
 
 def _base(entry: ProfileEntry, known: Mapping[str, Profile], where: _Where) -> Profile | None:
@@ -337,6 +421,10 @@ def _summary(profile: Profile) -> str:
         engine = profile.engines.get(section)
         parts.append(f"{section} {engine.model} at {engine.endpoint().host}" if isinstance(engine, _RemoteEngine)
                      else f"{section} local")
+    if isinstance(audio := profile.engines.get("audio_model"), RemoteAudioModel):
+        parts.append(f"voice jobs on {audio.model} at {audio.endpoint().host}")
+    if isinstance(relay := profile.engines.get("realtime"), RelayUpstream):
+        parts.append(f"realtime relayed to {relay.model} at {relay.host} ({relay.dialect})")
     return ", ".join(parts)
 
 
@@ -369,3 +457,15 @@ def build_engines(choice: EngineChoice, local: Engines) -> tuple[SpeechToText, T
                         instructions=choice.tts.instructions)
     return stt, tts, choice.agent
 
+
+
+def audio_model(profile: Profile) -> RemoteAudioModel | None:
+    """The chat-completions audio model the profile's voice jobs run on, if it names one."""
+    engine = profile.engines.get("audio_model")
+    return engine if isinstance(engine, RemoteAudioModel) else None
+
+
+def relay_upstream(profile: Profile) -> RelayUpstream | None:
+    """The upstream Realtime service the profile's sessions are relayed to, if it names one."""
+    engine = profile.engines.get("realtime")
+    return engine if isinstance(engine, RelayUpstream) else None

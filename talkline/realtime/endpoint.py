@@ -1,4 +1,8 @@
-"""The `/v1/realtime` WebSocket: handshake (auth, dialect, subprotocol, profile), admission, session."""
+"""The `/v1/realtime` WebSocket: handshake (auth, dialect, subprotocol, profile), admission, session.
+
+A profile whose engines name an upstream Realtime service (`[profiles.NAME.realtime] kind = "relay"`)
+is served by a RelaySession; every other by the local RealtimeSession.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,13 @@ from fastapi import APIRouter, WebSocket
 from talkline.auth.credentials import is_beta, key_from_headers, select_subprotocol
 from talkline.auth.identity import Authenticator, AuthError, Caller
 from talkline.metrics import SESSIONS, SESSIONS_REFUSED
-from talkline.profiles.base import ProfileRegistry, UnknownProfile
+from talkline.profiles.base import Profile, ProfileRegistry, UnknownProfile
+from talkline.profiles.config import relay_upstream
 from talkline.protocol.realtime import dump, ga_server_to_beta
 from talkline.protocol.realtime.errors import INVALID_API_KEY, SESSION_LIMIT_REACHED, error_event
 from talkline.realtime.admission import Admission, SessionLimitReached
 from talkline.realtime.handlers import router as event_router
+from talkline.realtime.relay import RelayServices, RelaySession
 from talkline.realtime.session import RealtimeServices, RealtimeSession
 from talkline.realtime.transport import WebSocketTransport
 
@@ -24,9 +30,10 @@ RESERVED_QUERY = {"model", "api-key", "call_id", "intent"}
 POLICY_VIOLATION, TRY_AGAIN_LATER = 1008, 1013
 
 
-def realtime_router(services: Callable[[], RealtimeServices], profiles: ProfileRegistry,
+def realtime_router(services: Callable[[Profile], RealtimeServices], profiles: ProfileRegistry,
                     authenticator: Authenticator, admission: Admission) -> APIRouter:
-    """`services` is called per connection: models may still be loading when the router is built."""
+    """`services` is called per connection with the session's profile (whose pipeline it gives): models may
+    still be loading when the router is built."""
     router = APIRouter()
 
     @router.websocket("/v1/realtime")
@@ -43,7 +50,7 @@ def realtime_router(services: Callable[[], RealtimeServices], profiles: ProfileR
             await refusal.send(exc.code if exc.code != "forbidden" else INVALID_API_KEY, exc.message)
             return
         try:
-            profile = profiles.get(_model(websocket.query_params.get("model"), caller, profiles))
+            registered = profiles.get(_model(websocket.query_params.get("model"), caller, profiles))
         except UnknownProfile as exc:
             await refusal.send("model_not_found", str(exc), param="model")
             return
@@ -53,7 +60,7 @@ def realtime_router(services: Callable[[], RealtimeServices], profiles: ProfileR
         options = {k: v for k, v in websocket.query_params.items() if k not in RESERVED_QUERY}
         options.update(caller.options)
         try:
-            profile = profile.for_options(options)
+            profile = registered.for_options(options)
         except (LookupError, ValueError) as exc:
             await refusal.send("invalid_value", f"{exc}", param="options")
             return
@@ -61,9 +68,8 @@ def realtime_router(services: Callable[[], RealtimeServices], profiles: ProfileR
             with admission.admit():
                 SESSIONS.inc()
                 try:
-                    session = RealtimeSession(WebSocketTransport(websocket), services(), profile, caller,
-                                              beta=beta, router=event_router, options=options)
-                    await session.run()
+                    await _session(websocket, services(profile), registered, profile, caller, beta=beta,
+                                   options=options).run()
                 finally:
                     SESSIONS.dec()
         except SessionLimitReached as exc:
@@ -71,6 +77,17 @@ def realtime_router(services: Callable[[], RealtimeServices], profiles: ProfileR
             await refusal.send(SESSION_LIMIT_REACHED, str(exc), close_code=TRY_AGAIN_LATER)
 
     return router
+
+
+def _session(websocket: WebSocket, services: RealtimeServices, registered: Profile, profile: Profile,
+             caller: Caller, *, beta: bool, options: dict[str, str]) -> RealtimeSession | RelaySession:
+    """The relay if the registered profile names an upstream (variants made by options keep its engines)."""
+    transport = WebSocketTransport(websocket)
+    upstream = relay_upstream(registered)
+    if upstream is not None:
+        return RelaySession(transport, RelayServices(services.settings, services.store), upstream, profile, caller,
+                            beta=beta, options=options)
+    return RealtimeSession(transport, services, profile, caller, beta=beta, router=event_router, options=options)
 
 
 def _model(requested: str | None, caller: Caller, profiles: ProfileRegistry) -> str | None:

@@ -33,7 +33,7 @@ def chat_router(services: RestServices, caller_dep: Callable[..., Awaitable[Call
 
     @router.post("/v1/chat/completions", response_model=None)
     async def chat_completions(body: ChatCompletionRequest, caller: CallerDep) -> Response:
-        pipeline = services.pipeline()
+        pipeline = services.pipeline(body.model)
         timings = StageTimings()
         timings.mark("speech_end")  # the request's arrival: its audio is complete
         plan = await planner.plan(body, caller, pipeline, timings)

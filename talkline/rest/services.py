@@ -20,13 +20,16 @@ class RestServices:
     profiles: ProfileRegistry
     settings: Settings
     replies: AudioReplyStore = field(default_factory=AudioReplyStore)
+    # a profile's own pipeline by name (profiles with remote engines); None: every profile uses `pipelines`
+    profile_pipelines: Callable[[str], Pipeline | None] | None = None
 
     @cached_property
     def audio_input(self) -> AudioInput:
         return AudioInput(self.settings)
 
-    def pipeline(self) -> Pipeline:
-        pipeline = self.pipelines()
+    def pipeline(self, model: str | None = None) -> Pipeline:
+        """The pipeline for a request naming `model` (a profile gets its own engines)."""
+        pipeline = self.profile_pipelines(model) if model and self.profile_pipelines else self.pipelines()
         if pipeline is None:
             raise ApiError(503, "the models are still loading; try again shortly", code="not_ready",
                            headers={"Retry-After": "5"})

@@ -61,7 +61,7 @@ def speech_router(services: RestServices, caller_dep: Callable[..., Awaitable[Ca
 
     @router.post("/v1/audio/speech", dependencies=[Depends(caller_dep)], response_model=None)
     async def speech(body: SpeechRequest) -> Response:
-        tts = services.pipeline().tts
+        tts = services.pipeline(body.model).tts
         check_voice(tts, body.voice_name, "voice")
         spoken = _speak(tts, body)
         fmt = body.response_format

@@ -6,6 +6,7 @@ import asyncio
 import base64
 
 import httpx
+import pytest
 from openai import AsyncOpenAI
 
 from talkline.audio.wav import wav_bytes
@@ -26,19 +27,21 @@ async def say(conn: object, text: str | None) -> str:
     return "".join(e.delta for e in of_type(events, "response.output_text.delta"))
 
 
+@pytest.mark.parametrize("language", ["ko", "en"])
 async def test_a_practice_call_is_played_to_the_goal_and_stored_with_feedback(client: AsyncOpenAI,
-                                                                            server: ServerProcess) -> None:
+                                                                            server: ServerProcess,
+                                                                            language: str) -> None:
     mart = scenario("mart")
-    async with client.realtime.connect(model="practice",
-                                       extra_query={"scenario": "mart", "persona": "gildong"}) as conn:
+    async with client.realtime.connect(model="practice", extra_query={
+            "scenario": "mart", "persona": "gildong", "language": language}) as conn:
         created = await conn.recv()
         session_id = created.session.id
         assert created.session.audio.output.voice == "gildong" and "mart" in created.session.instructions.lower()
         await conn.session.update(session={"type": "realtime", "output_modalities": ["text"]})
         opening = await say(conn, None)  # the persona picks up the phone
-        assert opening.startswith(mart.opening.ko)
-        replies = [await say(conn, step.hint.text("ko", "polite")) for step in mart.steps]
-        assert replies[-1].endswith(mart.closing.text("ko", "polite"))
+        assert opening.startswith(mart.opening.text(language, "polite"))
+        replies = [await say(conn, step.hint.text(language, "polite")) for step in mart.steps]
+        assert replies[-1].endswith(mart.closing.text(language, "polite"))
 
     async with httpx.AsyncClient(base_url=server.http_url, headers={"Authorization": f"Bearer {API_KEY}"}) as http:
         for _ in range(50):  # the call is stored when it hangs up
@@ -49,6 +52,7 @@ async def test_a_practice_call_is_played_to_the_goal_and_stored_with_feedback(cl
         assert stored.status_code == 200, stored.text
         body = stored.json()
         assert body["scenario"] == "mart" and body["feedback"]["goal_reached"] is True
+        assert body["feedback"]["steps_completed"] == len(mart.steps)
         assert len(body["messages"]) == 2 * len(mart.steps) + 1
         listed = (await http.get("/v1/practice/sessions")).json()["data"]
         assert session_id in [entry["id"] for entry in listed]

@@ -281,3 +281,12 @@ def test_local_engines_and_an_empty_file_change_nothing(tmp_path: Path, builtins
     local = apply_profiles_file(builtins, write(tmp_path, '[profiles.eco.agent]\nkind = "local"\n'))
     eco: Any = local.get("eco")
     assert eco.agent is builtins.get("eco").agent and engine_overrides(eco).stt is None
+
+
+def test_a_per_session_variant_keeps_the_files_engines(tmp_path: Path, builtins: ProfileRegistry) -> None:
+    registry = apply_profiles_file(builtins, write(tmp_path, agent_table("practice", "http://127.0.0.1:1/v1")))
+    variant = registry.get("practice").for_options({"scenario": "bank", "persona": "saerom"})
+    assert isinstance(variant.agent, LLMAgent)  # the scenario and persona change, the engine stays
+    assert variant.voice == "saerom" and variant.instructions == instructions_for({"scenario": "bank",
+                                                                                   "persona": "saerom"})
+    assert variant.for_options({"scenario": "mart"}).agent is variant.agent

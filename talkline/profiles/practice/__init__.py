@@ -32,11 +32,14 @@ DESCRIPTION = "Phone-call conversation practice in everyday South Korean, with p
 
 
 def create_practice_profile(options: Mapping[str, Any] | None = None) -> Profile:
-    """The `practice` profile; `options` may name a scenario and a persona (the defaults otherwise)."""
+    """The `practice` profile; `options` may name a scenario, a persona and the call's language ("ko", the
+    default, or "en" for English-speaking learners' demos), the defaults otherwise."""
     chosen = dict(options or {})
     scenario, persona = scenario_for(chosen), persona_for(chosen)
-    return Profile(name="practice", description=DESCRIPTION, instructions=practice_instructions(scenario, persona),
-                   agent=PracticeAgent(), tools=practice_tools(), language="ko", voice=persona.voice,
+    language = "en" if chosen.get("language") == "en" else "ko"
+    return Profile(name="practice", description=DESCRIPTION,
+                   instructions=practice_instructions(scenario, persona, language), agent=PracticeAgent(),
+                   tools=practice_tools(), language=language, voice=persona.voice,
                    options={"scenario": scenario.id, "persona": persona.id})
 
 
