@@ -62,7 +62,6 @@ class Runtime:
     engines: Any = None  # talkline.engines.local.Engines once loaded
     pipeline: Pipeline | None = None  # the local engines' pipeline
     backends: Backends | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
     profile_pipelines: dict[str, Pipeline] = field(default_factory=dict)  # profiles with remote engines
     audio_models: dict[str, AudioChatModel] = field(default_factory=dict)  # profiles whose jobs run on one
 

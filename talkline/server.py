@@ -34,8 +34,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(realtime_router(runtime.realtime_services, runtime.profiles, runtime.authenticator,
                                        runtime.admission))
     app.include_router(secrets_router(minter, caller))
-    app.include_router(rest_router(lambda: runtime.pipeline, runtime.profiles, caller, runtime.settings,
-                                   profile_pipeline=runtime.loaded_pipeline))
+    app.include_router(rest_router(runtime.loaded_pipeline, runtime.profiles, caller, runtime.settings))
     app.include_router(jobs_router(runtime.settings, runtime.job_backends, runtime.profiles, caller, runtime.pool))
     app.include_router(practice_router(runtime.store, owner_dependency(caller)))
     app.middleware("http")(upload_limit_middleware(runtime.settings.upload_max_bytes))

@@ -96,8 +96,7 @@ async def test_realtime_and_rest_use_the_profiles_pipeline(runtime: Runtime, run
     eco = runtime.profiles.get("eco")
     assert runtime.realtime_services(eco).pipeline is runtime.pipeline_for("eco")
     assert runtime.realtime_services(runtime.profiles.get("practice")).pipeline is runtime.pipeline
-    rest = RestServices(pipelines=lambda: runtime.pipeline, profiles=runtime.profiles, settings=runtime_settings,
-                        profile_pipelines=runtime.loaded_pipeline)
+    rest = RestServices(pipelines=runtime.loaded_pipeline, profiles=runtime.profiles, settings=runtime_settings)
     assert rest.pipeline("eco") is runtime.pipeline_for("eco") and rest.pipeline("tts-1") is runtime.pipeline
     assert rest.pipeline() is runtime.pipeline
 

@@ -16,14 +16,12 @@ from talkline.rest.transcriptions import transcriptions_router
 from talkline.settings import Settings
 
 
-def rest_router(pipeline: Callable[[], Pipeline | None], profiles: ProfileRegistry,
-                caller_dep: Callable[..., Awaitable[Caller]], settings: Settings, *,
-                profile_pipeline: Callable[[str], Pipeline | None] | None = None) -> APIRouter:
-    """`pipeline` is called per request (None while the models load: 503); `profile_pipeline`, if given,
-    gives a profile's own pipeline by name instead (talkline.runtime.Runtime.loaded_pipeline); `caller_dep`
-    is the FastAPI dependency that authenticates the caller (talkline.auth.http.caller_dependency)."""
-    services = RestServices(pipelines=pipeline, profiles=profiles, settings=settings,
-                            profile_pipelines=profile_pipeline)
+def rest_router(pipeline: Callable[[str | None], Pipeline | None], profiles: ProfileRegistry,
+                caller_dep: Callable[..., Awaitable[Caller]], settings: Settings) -> APIRouter:
+    """`pipeline(model)` is called per request: the profile's pipeline, or None while the models load (503;
+    talkline.runtime.Runtime.loaded_pipeline); `caller_dep` is the FastAPI dependency that authenticates the
+    caller (talkline.auth.http.caller_dependency)."""
+    services = RestServices(pipelines=pipeline, profiles=profiles, settings=settings)
     router = APIRouter()
     router.include_router(chat_router(services, caller_dep))
     router.include_router(transcriptions_router(services, caller_dep))

@@ -16,12 +16,12 @@ from talkline.settings import Settings
 
 @dataclass(frozen=True)
 class RestServices:
-    pipelines: Callable[[], Pipeline | None]  # None while the models are still loading
+    # the pipeline for a profile name (a profile with remote engines has its own; other names get the
+    # local one); None while the models are still loading
+    pipelines: Callable[[str | None], Pipeline | None]
     profiles: ProfileRegistry
     settings: Settings
     replies: AudioReplyStore = field(default_factory=AudioReplyStore)
-    # a profile's own pipeline by name (profiles with remote engines); None: every profile uses `pipelines`
-    profile_pipelines: Callable[[str], Pipeline | None] | None = None
 
     @cached_property
     def audio_input(self) -> AudioInput:
@@ -29,7 +29,7 @@ class RestServices:
 
     def pipeline(self, model: str | None = None) -> Pipeline:
         """The pipeline for a request naming `model` (a profile gets its own engines)."""
-        pipeline = self.profile_pipelines(model) if model and self.profile_pipelines else self.pipelines()
+        pipeline = self.pipelines(model)
         if pipeline is None:
             raise ApiError(503, "the models are still loading; try again shortly", code="not_ready",
                            headers={"Retry-After": "5"})

@@ -73,7 +73,7 @@ async def rest_server(engines: Engines, pool: InferencePool, tmp_path_factory: p
     state = RestServer("", engines, secrets, Pipeline(stt=engines.stt, tts=engines.tts))
     app = FastAPI()
     install_error_handlers(app)
-    app.include_router(rest_router(lambda: state.pipeline, all_profiles(pool),
+    app.include_router(rest_router(lambda model=None: state.pipeline, all_profiles(pool),
                                    caller_dependency(Authenticator(settings, secrets)), settings))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
