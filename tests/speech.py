@@ -11,7 +11,9 @@ from talkline.bench.speech import english_speech
 
 _CLIP = Path("testdata") / "ko" / "read-sentence-01.wav"
 # the shared folder sits beside the checkout (../shared); TALKLINE_TEST_SHARED points elsewhere if needed
-KOREAN_CLIP = Path(os.environ.get("TALKLINE_TEST_SHARED", Path(__file__).resolve().parents[2] / "shared")) / _CLIP
+_SHARED = [Path(os.environ["TALKLINE_TEST_SHARED"])] if os.environ.get("TALKLINE_TEST_SHARED") else [
+    Path(__file__).resolve().parents[2] / "shared", Path("/work/shared")]
+KOREAN_CLIP = next((folder / _CLIP for folder in _SHARED if (folder / _CLIP).exists()), _SHARED[0] / _CLIP)
 KOREAN_CLIP_TRANSCRIPT = "그는 이리저리 피하면서 길 한 옆으로 걸어갔다"
 
 
