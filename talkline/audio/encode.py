@@ -63,7 +63,8 @@ _CODECS = {
         64_000,
         stream_muxer_options={"write_xing": "0", "id3v2_version": "0"},
         stream_codec_options={"reservoir": "0"},
-        min_chunk_frames=4,
+        # FFmpeg's MP3 probe is only sure of 7+ frames in a row; 4 silent frames were misread
+        min_chunk_frames=8,
     ),
     "aac": _Codec("adts", "aac", "audio/aac", _AAC_RATES, 64_000, min_chunk_frames=3),
     "opus": _Codec("ogg", "libopus", "audio/ogg", _OPUS_RATES, 32_000),
