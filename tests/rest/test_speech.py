@@ -38,7 +38,9 @@ async def test_each_format_decodes_to_the_whole_speech(client: AsyncOpenAI, fmt:
     response = await client.audio.speech.create(model="tts-1", voice="alloy", input=TEXT, response_format=fmt)
     assert response.response.headers["content-type"] == CONTENT_TYPES[fmt]
     assert reference_seconds > 3.0
-    assert abs(duration_s(fmt, response.content) - reference_seconds) < 0.35  # codec padding only
+    # Piper draws phoneme lengths at random (VITS noise_w): takes differ by up to about a tenth, and codecs
+    # pad; a missing or repeated sentence (over a second) still fails
+    assert abs(duration_s(fmt, response.content) - reference_seconds) < max(0.35, 0.15 * reference_seconds)
 
 
 async def test_default_format_is_mp3_and_the_words_are_spoken(client: AsyncOpenAI, engines: Engines) -> None:
