@@ -7,7 +7,7 @@ import pytest
 
 from talkline.audio import Pcm
 from talkline.engines.base import EngineError, SpeechToText
-from talkline.engines.local.whisper import WhisperSTT
+from talkline.engines.local.whisper import WhisperSTT, _until_speech_ends
 from tests.engines.measures import without_punctuation
 from tests.speech import (
     KOREAN_CLIP_TRANSCRIPT,
@@ -61,6 +61,29 @@ async def test_detects_korean_when_language_is_not_given(stt: WhisperSTT) -> Non
     result = await stt.transcribe(korean_clip())
     assert result.language == "ko"
     assert character_error_rate(without_punctuation(result.text), KOREAN_CLIP_TRANSCRIPT) <= KOREAN_MAX_CER
+
+
+@pytest.mark.parametrize("sentence", ["Yes, that's it. How much is it?", "Yes.", "No.", "Okay."])
+@pytest.mark.parametrize("silence_s", [(0.0, 0.0), (1.0, 1.0), (2.0, 0.3), (3.0, 1.5)],
+                         ids=["none", "1s-1s", "2s-0.3s", "3s-1.5s"])
+async def test_is_said_once_with_or_without_silence_around_it(
+    stt: WhisperSTT, sentence: str, silence_s: tuple[float, float]
+) -> None:
+    # push-to-talk held early, a one-word answer: the short encoder window used to say these twice
+    before, after = silence_s
+    audio = Pcm.silence(before * 1000, 24000) + english_speech(sentence) + Pcm.silence(after * 1000, 24000)
+    result = await stt.transcribe(audio, language="en")
+    assert word_error_rate(result.text.replace("OK", "Okay"), sentence) <= 0.25, result.text
+
+
+def test_a_repeated_segment_or_phrase_is_kept_once() -> None:
+    begin = 1000  # timestamp tokens from here, 20 ms each
+    yes, dot, how = 11, 12, 13
+    assert _until_speech_ends([begin, yes, dot, begin + 100, begin + 100, yes, dot, begin + 200], begin, 5.0) == [yes, dot]
+    assert _until_speech_ends([begin, yes, dot, yes, dot, begin + 100], begin, 5.0) == [yes, dot]
+    assert _until_speech_ends([begin, yes, dot, begin + 50, begin + 50, how, dot], begin, 5.0) == [yes, dot, how, dot]
+    # speech ends at the timestamp that reaches the end of the audio
+    assert _until_speech_ends([begin, yes, dot, begin + 99, begin + 99, how], begin, 2.0) == [yes, dot]
 
 
 async def test_duration_is_reported(stt: WhisperSTT) -> None:

@@ -3,7 +3,6 @@ messages and practice feedback. The browser's microphone plays real synthesised 
 
 from __future__ import annotations
 
-import asyncio
 
 from tests.server_process import ServerProcess
 from tests.speech import english_speech, word_error_rate
@@ -94,14 +93,15 @@ async def test_barge_in_stops_playback_and_truncates_to_what_was_played(launch, 
     await page.click("#end-button")
 
 
-# The first moment the level meter shows speech after a second of quiet (page clock, ms).
-SPEECH_ONSET = """(quietMs) => {
-    const levels = window.levels;
-    for (const [t, v] of levels) {
-        if (v < 0.5 || t - levels[0][0] < quietMs) continue;
-        if (levels.every(([u, w]) => u >= t || u < t - quietMs || w < 0.3)) return t;
-    }
-    return null;
+# The level meter's history (page clock, ms): quiet is below 0.3, speech reaches 0.5.
+QUIET_FOR = """(ms) => {
+    const now = performance.now(), levels = window.levels;
+    return levels.length > 0 && now - levels[0][0] >= ms && levels.every(([t, v]) => t < now - ms || v < 0.3);
+}"""
+SPOKEN_SINCE_THEN_QUIET_FOR = """([since, ms]) => {
+    const now = performance.now(), levels = window.levels;
+    return levels.some(([t, v]) => t > since && v >= 0.5)
+        && levels.every(([t, v]) => t < now - ms || v < 0.3);
 }"""
 
 
@@ -134,16 +134,13 @@ async def test_push_to_talk_typing_and_practice_feedback(launch, server: ServerP
     assert (await page.locator("#transcript li.user .text").first.inner_text()) == "Where is the milk?"
     assert not wire.sent("input_audio_buffer.append"), "push-to-talk sends no audio until the button is held"
 
-    # then holds the space bar around the next time the line is said, as the level meter shows it coming
-    onset_ms = await (await page.wait_for_function(SPEECH_ONSET, arg=1000, timeout=30_000)).json_value()
-    now_ms = await page.evaluate("performance.now()")
-    periods = -(-(now_ms + 800 - onset_ms) // (period_s * 1000))
-    next_onset_ms = onset_ms + periods * period_s * 1000
+    # then holds the space bar from a quiet moment until the next time the line has been said in full
     await page.focus("#talk-button")
-    await asyncio.sleep((next_onset_ms - 600 - await page.evaluate("performance.now()")) / 1000)
+    await page.wait_for_function(QUIET_FOR, arg=1000, timeout=30_000)
+    pressed_ms = await page.evaluate("performance.now()")
     await page.keyboard.down("Space")
     assert await page.get_attribute("#talk-button", "aria-pressed") == "true"
-    await asyncio.sleep((next_onset_ms + spoken.duration_ms + 600 - await page.evaluate("performance.now()")) / 1000)
+    await page.wait_for_function(SPOKEN_SINCE_THEN_QUIET_FOR, arg=[pressed_ms, 1000], timeout=30_000)
     await page.keyboard.up("Space")
     assert await wire.wait_sent("input_audio_buffer.commit") and wire.sent("input_audio_buffer.append")
     await page.wait_for_function("() => document.querySelectorAll('#transcript li.user').length >= 2 "

@@ -11,7 +11,7 @@ it, 0.20 vs 0.18 for about 20 % more decode time. English Piper speech: identica
 So the latency path uses beam 1 (Settings.stt_beam_size) for every language.
 
 Whisper invents text on silence and noise ("Thank you.", subtitle credits). Guard: faster-whisper's
-bundled silero VAD must find speech first (no speech -> empty text without decoding), only the
+bundled silero VAD must be sure of some speech first (else empty text without decoding), only the
 speech regions are decoded, and segments that look invented are dropped.
 """
 
@@ -36,6 +36,9 @@ if TYPE_CHECKING:
     from faster_whisper.transcribe import Segment as DecodedSegment
 
 WHISPER_RATE = 16000
+# the bundled silero VAD must be this sure of some speech before anything is decoded: its peak on
+# loud white noise was 0.58, on short Piper words ("No.", "Okay.") 0.93 and more, the Korean clip 0.99
+SPEECH_GATE = 0.7
 # a segment with both a likely-silence verdict and low confidence, or a repetition loop, is invented
 NO_SPEECH_PROBABILITY = 0.6
 MIN_AVG_LOGPROB = -1.0
@@ -162,10 +165,10 @@ class WhisperSTT:
     def _decode(
         self, audio: Pcm, language: str | None, prompt: str | None, options: DecodeOptions
     ) -> tuple[Iterator[Segment], str | None]:
-        from faster_whisper.vad import get_speech_timestamps
+        from faster_whisper.vad import VadOptions, get_speech_timestamps
 
         samples = _samples_16k(audio)
-        if samples.size == 0 or not get_speech_timestamps(samples):
+        if samples.size == 0 or not get_speech_timestamps(samples, VadOptions(threshold=SPEECH_GATE)):
             return iter(()), language
         if options == self.latency and samples.size <= SHORT_WINDOW_MAX_S * WHISPER_RATE:
             return self._decode_short(samples, language, prompt)
@@ -220,14 +223,33 @@ class WhisperSTT:
 
 
 def _until_speech_ends(tokens: list[int], timestamp_begin: int, seconds: float) -> list[int]:
-    """Text tokens up to the first timestamp at the end of the audio (whisper's own "speech ends here")."""
+    """Text tokens up to whisper's own "speech ends here": a timestamp at the end of the audio, or a
+    segment saying an earlier one again. In the silence after the speech the short window's
+    timestamps run ahead of the audio and it starts the sentence over ("Yes. Yes.")."""
     text: list[int] = []
+    said: set[tuple[int, ...]] = set()
+    segment: list[int] = []
     for token in tokens:
         if token < timestamp_begin:
-            text.append(token)
-        elif text and (token - timestamp_begin) * TIMESTAMP_S >= seconds - 0.05:
-            break
-    return text
+            segment.append(token)
+            continue
+        if tuple(segment) in said:
+            return _said_once(text)
+        if segment:
+            said.add(tuple(segment))
+            text += segment
+            segment = []
+        if text and (token - timestamp_begin) * TIMESTAMP_S >= seconds - 0.05:
+            return _said_once(text)
+    return _said_once(text if tuple(segment) in said else text + segment)
+
+
+def _said_once(tokens: list[int]) -> list[int]:
+    """One copy of text that is one phrase over and over: a lone "Yes." can come out as "Yes. Yes."."""
+    for size in range(1, len(tokens) // 2 + 1):
+        if len(tokens) % size == 0 and tokens == tokens[:size] * (len(tokens) // size):
+            return tokens[:size]
+    return tokens
 
 
 def _detailed(word_timestamps: bool) -> DecodeOptions:
