@@ -28,9 +28,11 @@ def korean_clip() -> Pcm:
 
 
 def character_error_rate(hypothesis: str, reference: str) -> float:
-    """Levenshtein distance over characters, spaces ignored, divided by the reference length."""
-    reference_chars = "".join(reference.split())
-    return _edit_distance("".join(hypothesis.split()), reference_chars) / max(1, len(reference_chars))
+    """Levenshtein distance over characters, spaces and punctuation ignored, over the reference length."""
+    def characters(text: str) -> str:
+        return "".join(c for c in text if c.isalnum())
+
+    return _edit_distance(characters(hypothesis), characters(reference)) / max(1, len(characters(reference)))
 
 
 def word_error_rate(hypothesis: str, reference: str) -> float:

@@ -7,7 +7,8 @@ Chunk contract of `ChunkEncoder` (what voice-job `audio_chunk` events and stream
 - `mp3`, `aac`: consecutive slices of one continuous elementary stream (MP3 frames encoded without
   the bit reservoir, so no frame borrows bits from an earlier chunk; ADTS frames). A chunk holds
   whole frames only, so it decodes alone, and the concatenation is one valid stream. The encoder
-  looks ahead, so these chunks trail the input slightly; `flush()` emits the rest.
+  looks ahead and a few frames are held back for the final chunk, so these chunks trail the input
+  slightly; `flush()` emits the rest.
 - `opus`, `flac`, `wav`: each chunk is a complete small file (Ogg Opus, FLAC, WAV). Play them one
   after another; their concatenation is not one file.
 """
@@ -177,7 +178,10 @@ class _Collector:
 
 
 class _StreamChunks:
-    """One encoder and muxer for the whole stream; a chunk is the frames produced since the last one."""
+    """One encoder and muxer for the whole stream; a chunk is the frames produced since the last one.
+
+    The last `min_chunk_frames` frames are always held back, so that the stream's final chunk is
+    never shorter than the others (a 2-frame MP3 tail did not decode alone)."""
 
     def __init__(self, codec: _Codec, rate: int) -> None:
         self._output = _Collector()
@@ -190,7 +194,7 @@ class _StreamChunks:
         self._min_frames = codec.min_chunk_frames
         self._rate = rate
         self._samples_in = 0
-        self._frames_out = 0  # muxed but not yet returned
+        self._frames: list[bytes] = []  # muxed but not yet returned, one entry per frame
 
     def write(self, pcm: Pcm) -> AudioChunk | None:
         if not pcm.data:
@@ -198,23 +202,26 @@ class _StreamChunks:
         frame = _frame(pcm, self._samples_in)
         self._samples_in += pcm.samples
         self._mux(self._stream.encode(frame))
-        return self._take() if self._frames_out >= self._min_frames else None
+        return self._take(keep=self._min_frames) if len(self._frames) >= 2 * self._min_frames else None
 
     def close(self) -> AudioChunk | None:
         self._mux(self._stream.encode(None))
         self._container.close()
-        return self._take() if self._frames_out else None
+        if (trailer := self._output.take()) and self._frames:
+            self._frames[-1] += trailer
+        return self._take(keep=0) if self._frames else None
 
     def _mux(self, packets: list[av.Packet]) -> None:
         for packet in packets:
             self._container.mux(packet)
-        self._frames_out += len(packets)
+            self._frames.append(self._output.take())
 
-    def _take(self) -> AudioChunk:
+    def _take(self, keep: int) -> AudioChunk:
+        count = len(self._frames) - keep
+        data = b"".join(self._frames[:count])
+        del self._frames[:count]
         # Every MP3/AAC frame decodes to exactly frame_size samples.
-        duration_ms = 1000.0 * self._frames_out * self._stream.codec_context.frame_size / self._rate
-        self._frames_out = 0
-        return AudioChunk(self._output.take(), duration_ms)
+        return AudioChunk(data, 1000.0 * count * self._stream.codec_context.frame_size / self._rate)
 
 
 class ChunkEncoder:

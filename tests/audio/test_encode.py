@@ -17,6 +17,7 @@ from tests.audio.media import aligned_similarity, decode_with_pyav
 from tests.speech import english_speech
 
 TTS_SENTENCE = "Glass bottles go in the green bin, but broken glass belongs in general waste."
+FEWEST_FRAMES = {"mp3": (8, 576), "aac": (3, 1024)}  # frames per chunk, samples per frame (at 24 kHz)
 CONTAINERS = {"mp3": "mp3", "opus": "ogg", "aac": "aac", "flac": "flac", "wav": "wav"}
 
 
@@ -103,6 +104,10 @@ def test_every_chunk_decodes_alone_and_reports_its_duration(fmt: str, longest_ms
     assert len(chunks) > 3
     for chunk in chunks:
         assert decoded_ms(chunk.data, fmt, encoder.rate) == pytest.approx(chunk.duration_ms, abs=0.5)
+    # FFmpeg's probe wants a run of frames; the last chunk too (a short MP3 tail once failed to decode)
+    if fmt in FEWEST_FRAMES:
+        frame_ms = 1000 * FEWEST_FRAMES[fmt][1] / encoder.rate
+        assert all(chunk.duration_ms >= FEWEST_FRAMES[fmt][0] * frame_ms - 0.01 for chunk in chunks)
     total_ms = sum(chunk.duration_ms for chunk in chunks)
     assert tts.duration_ms - 1 <= total_ms <= tts.duration_ms + 150  # MP3/AAC add encoder delay and padding
 

@@ -81,6 +81,7 @@ def test_a_repeated_segment_or_phrase_is_kept_once() -> None:
     yes, dot, how = 11, 12, 13
     assert _until_speech_ends([begin, yes, dot, begin + 100, begin + 100, yes, dot, begin + 200], begin, 5.0) == [yes, dot]
     assert _until_speech_ends([begin, yes, dot, yes, dot, begin + 100], begin, 5.0) == [yes, dot]
+    assert _until_speech_ends([begin, yes, dot, yes, dot, yes], begin, 5.0) == [yes, dot]  # ran to the length cap
     assert _until_speech_ends([begin, yes, dot, begin + 50, begin + 50, how, dot], begin, 5.0) == [yes, dot, how, dot]
     # speech ends at the timestamp that reaches the end of the audio
     assert _until_speech_ends([begin, yes, dot, begin + 99, begin + 99, how], begin, 2.0) == [yes, dot]

@@ -204,10 +204,12 @@ class WhisperSTT:
                                       return_scores=True, return_no_speech_prob=True, suppress_blank=True,
                                       suppress_tokens=[-1])[0]
         tokens = result.sequences_ids[0]
-        if len(start) + len(tokens) >= cap:  # never found its end: decode the classic way
+        said = _until_speech_ends(tokens, tokenizer.timestamp_begin, seconds)
+        looped = len(said) < sum(token < tokenizer.timestamp_begin for token in tokens)
+        if len(start) + len(tokens) >= cap and not looped:  # never found its end: decode the classic way
             decoded, info = self._model.transcribe(samples, **_decode_arguments(self.latency, language, prompt))
             return (_segment(s) for s in decoded if not _invented(s)), info.language
-        text = tokenizer.decode(_until_speech_ends(tokens, tokenizer.timestamp_begin, seconds)).strip()
+        text = tokenizer.decode(said).strip()
         unsure = result.no_speech_prob > NO_SPEECH_PROBABILITY and result.scores[0] < MIN_AVG_LOGPROB
         if unsure or not any(char.isalnum() for char in text):
             return iter(()), language
@@ -245,9 +247,9 @@ def _until_speech_ends(tokens: list[int], timestamp_begin: int, seconds: float) 
 
 
 def _said_once(tokens: list[int]) -> list[int]:
-    """One copy of text that is one phrase over and over: a lone "Yes." can come out as "Yes. Yes."."""
+    """One copy of text that is one phrase over and over: a lone "Yes." can come out as "Yes. Yes. Ye"."""
     for size in range(1, len(tokens) // 2 + 1):
-        if len(tokens) % size == 0 and tokens == tokens[:size] * (len(tokens) // size):
+        if tokens == (tokens[:size] * (len(tokens) // size + 1))[: len(tokens)]:  # the last copy may be cut
             return tokens[:size]
     return tokens
 
