@@ -180,8 +180,8 @@ class _Collector:
 class _StreamChunks:
     """One encoder and muxer for the whole stream; a chunk is the frames produced since the last one.
 
-    The last `min_chunk_frames` frames are always held back, so that the stream's final chunk is
-    never shorter than the others (a 2-frame MP3 tail did not decode alone)."""
+    The last `min_chunk_frames` frames are always held back, so that the stream's final chunk holds
+    at least that many too (a 2-frame MP3 tail did not decode alone)."""
 
     def __init__(self, codec: _Codec, rate: int) -> None:
         self._output = _Collector()

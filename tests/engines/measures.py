@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from talkline.audio import Pcm
@@ -39,7 +37,3 @@ def median_pitch_hz(audio: Pcm) -> float:
             pitches.append(audio.rate / lag)
     assert pitches, "no voiced frames found"
     return float(np.median(pitches))
-
-
-def without_punctuation(text: str) -> str:
-    return re.sub(r"[^\w\s]", "", text)

@@ -3,7 +3,6 @@ messages and practice feedback. The browser's microphone plays real synthesised 
 
 from __future__ import annotations
 
-
 from tests.server_process import ServerProcess
 from tests.speech import english_speech, word_error_rate
 from tests.web.conftest import Wire, open_page, screenshot, speech_with_pauses

@@ -204,7 +204,7 @@ class WhisperSTT:
                                       return_scores=True, return_no_speech_prob=True, suppress_blank=True,
                                       suppress_tokens=[-1])[0]
         tokens = result.sequences_ids[0]
-        said = _until_speech_ends(tokens, tokenizer.timestamp_begin, seconds)
+        said = _said_once(_until_speech_ends(tokens, tokenizer.timestamp_begin, seconds))
         looped = len(said) < sum(token < tokenizer.timestamp_begin for token in tokens)
         if len(start) + len(tokens) >= cap and not looped:  # never found its end: decode the classic way
             decoded, info = self._model.transcribe(samples, **_decode_arguments(self.latency, language, prompt))
@@ -236,14 +236,14 @@ def _until_speech_ends(tokens: list[int], timestamp_begin: int, seconds: float) 
             segment.append(token)
             continue
         if tuple(segment) in said:
-            return _said_once(text)
+            return text
         if segment:
             said.add(tuple(segment))
             text += segment
             segment = []
         if text and (token - timestamp_begin) * TIMESTAMP_S >= seconds - 0.05:
-            return _said_once(text)
-    return _said_once(text if tuple(segment) in said else text + segment)
+            return text
+    return text if tuple(segment) in said else text + segment
 
 
 def _said_once(tokens: list[int]) -> list[int]:
