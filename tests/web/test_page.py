@@ -32,8 +32,14 @@ async def test_korean_on_a_phone_with_the_keyboard_only(launch, server: ServerPr
             break
     assert focused[-1] == "call-button", focused
     await page.keyboard.press("Enter")
+    # the practice call opens with the shop assistant's line, then waits for the user
+    await page.wait_for_selector('#panel-call[data-state="speaking"]')
     await page.wait_for_selector('#panel-call[data-state="listening"]')
-    assert await page.inner_text("#call-state-text") == "듣는 중"
+    state, label = await page.evaluate(
+        "[document.querySelector('#panel-call').dataset.state,"
+        " document.querySelector('#call-state-text').innerText]"
+    )
+    assert (state, label) == ("listening", "듣는 중")
     assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     await screenshot(page, "phone-korean-call")
     await page.focus("#end-button")
