@@ -6,10 +6,7 @@ import functools
 import threading
 import zlib
 
-import numpy as np
-import soxr
-
-from talkline.audio import Pcm
+from talkline.audio import Pcm, resample
 
 QUESTIONS = [
     "How do I throw away an empty plastic water bottle?",
@@ -58,12 +55,7 @@ def english_speech(text: str, rate: int = 24000) -> Pcm:
     the same text is always the same audio, and a run can be repeated exactly.
     """
     chunks = list(_voice(zlib.crc32(text.encode())).synthesize(text))
-    native = chunks[0].sample_rate
-    samples = np.concatenate([np.frombuffer(c.audio_int16_bytes, dtype="<i2") for c in chunks])
-    if native != rate:
-        resampled = soxr.resample(samples.astype(np.float32) / 32768.0, native, rate)
-        return Pcm.from_float32(resampled, rate)
-    return Pcm(samples.tobytes(), rate)
+    return resample(Pcm(b"".join(chunk.audio_int16_bytes for chunk in chunks), chunks[0].sample_rate), rate)
 
 
 def english_utterances() -> list[tuple[str, Pcm]]:
