@@ -205,8 +205,8 @@ class WhisperSTT:
                                       suppress_tokens=[-1])[0]
         tokens = result.sequences_ids[0]
         said = _said_once(_until_speech_ends(tokens, tokenizer.timestamp_begin, seconds))
-        looped = len(said) < sum(token < tokenizer.timestamp_begin for token in tokens)
-        if len(start) + len(tokens) >= cap and not looped:  # never found its end: decode the classic way
+        found_end = len(said) < sum(token < tokenizer.timestamp_begin for token in tokens)  # cut at its end or a repeat
+        if len(start) + len(tokens) >= cap and not found_end:  # ran to the cap: decode the classic way
             decoded, info = self._model.transcribe(samples, **_decode_arguments(self.latency, language, prompt))
             return (_segment(s) for s in decoded if not _invented(s)), info.language
         text = tokenizer.decode(said).strip()
