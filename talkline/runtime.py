@@ -17,6 +17,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from talkline.agent.audio_llm import AudioLLMAgent
 from talkline.auth.identity import Authenticator
 from talkline.auth.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from talkline.auth.secrets import MemorySecretStore, RedisSecretStore, SecretStore
@@ -25,7 +26,6 @@ from talkline.jobs.backends import Backends, create_backends
 from talkline.jobs.runner import in_process_worker
 from talkline.jobs.turns import TurnJobHandler
 from talkline.pipeline import Pipeline
-from talkline.pipeline.audio_chat import AudioChatModel
 from talkline.profiles.base import Profile, ProfileRegistry
 from talkline.profiles.config import (
     RemoteAudioModel,
@@ -62,8 +62,7 @@ class Runtime:
     engines: Any = None  # talkline.engines.local.Engines once loaded
     pipeline: Pipeline | None = None  # the local engines' pipeline
     backends: Backends | None = None
-    profile_pipelines: dict[str, Pipeline] = field(default_factory=dict)  # profiles with remote engines
-    audio_models: dict[str, AudioChatModel] = field(default_factory=dict)  # profiles whose jobs run on one
+    profile_pipelines: dict[str, Pipeline] = field(default_factory=dict)  # profiles with engines of their own
 
     @classmethod
     def create(cls, settings: Settings) -> Runtime:
@@ -87,11 +86,11 @@ class Runtime:
         self.engines = await load_local_engines(self.settings.data_dir, self.pool, settings=self.settings)
         for profile in self.profiles:
             choice = engine_overrides(profile)
-            if choice.stt is not None or choice.tts is not None:
+            config = audio_model(profile)
+            if choice.stt is not None or choice.tts is not None or config is not None:
                 stt, tts, _ = build_engines(choice, self.engines)
-                self.profile_pipelines[profile.name] = Pipeline(stt=stt, tts=tts)
-            if (config := audio_model(profile)) is not None:
-                self.audio_models[profile.name] = _audio_chat_model(profile.name, config)
+                self.profile_pipelines[profile.name] = Pipeline(
+                    stt=stt, tts=tts, audio_model=_audio_llm(profile.name, config) if config else None)
         self.pipeline = Pipeline(stt=self.engines.stt, tts=self.engines.tts)
 
     @property
@@ -113,10 +112,6 @@ class Runtime:
         """`pipeline_for`, or None while the models are still loading (the REST surface answers 503)."""
         return self.pipeline_for(profile) if self.ready else None
 
-    def audio_model_for(self, profile: str) -> AudioChatModel | None:
-        """The speech-to-speech chat model a profile's voice jobs run on, if its engines name one."""
-        return self.audio_models.get(profile)
-
     def job_backends(self) -> Backends:
         if self.backends is None:
             raise NotReady("the job backends are not open yet")
@@ -124,7 +119,7 @@ class Runtime:
 
     def job_handler(self) -> TurnJobHandler:
         return TurnJobHandler(pipeline=self.pipeline_for, profiles=self.profiles, history=self.store.sessions,
-                              pool=self.pool, audio_model=self.audio_model_for)
+                              pool=self.pool)
 
     @asynccontextmanager
     async def services(self) -> AsyncIterator[None]:
@@ -163,6 +158,6 @@ class Runtime:
                 self.pool.shutdown()
 
 
-def _audio_chat_model(profile: str, config: RemoteAudioModel) -> AudioChatModel:
-    return AudioChatModel(config.endpoint(), config.model, default_voice=config.voice, voice_map=config.voices,
-                          name=f"{profile}:{config.model}")
+def _audio_llm(profile: str, config: RemoteAudioModel) -> AudioLLMAgent:
+    return AudioLLMAgent(config.endpoint(), config.model, default_voice=config.voice, voice_map=config.voices,
+                         name=f"{profile}:{config.model}")

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
+from talkline.agent.audio_llm import AudioLLMAgent
 from talkline.audio import wav_bytes
 from talkline.engines.remote import OpenAISTT, OpenAITTS
 from talkline.jobs import Job, JobEvents
 from talkline.jobs.sqlite_events import SqliteEventLog
-from talkline.pipeline.audio_chat import AudioChatModel
 from talkline.profiles.config import RelayUpstream, relay_upstream
 from talkline.rest.services import RestServices
 from talkline.runtime import Runtime
@@ -86,8 +86,8 @@ async def test_each_profile_gets_its_engines_once(runtime: Runtime) -> None:
     assert isinstance(speaker.stt, OpenAISTT) and speaker is not eco  # inherited engines, its own instances
     assert runtime.pipeline_for("practice") is runtime.pipeline  # no remote engines: the shared local pipeline
     assert runtime.pipeline_for("whisper-1") is runtime.pipeline  # a REST model name that is no profile
-    assert isinstance(runtime.audio_model_for("speaker"), AudioChatModel)
-    assert runtime.audio_model_for("eco") is None
+    assert isinstance(speaker.audio_model, AudioLLMAgent)
+    assert eco.audio_model is None
     practice = runtime.profiles.get("practice")
     assert isinstance(relay_upstream(practice), RelayUpstream) and relay_upstream(runtime.profiles.get("eco")) is None
 

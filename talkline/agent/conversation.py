@@ -12,6 +12,7 @@ Role = Literal["system", "user", "assistant"]
 class Message:
     role: Role
     text: str
+    audio: bytes | None = None  # the user's words as recorded (WAV), for an agent that hears; `text` may be empty
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,17 +28,18 @@ class ToolOutput:
     output: str  # JSON text (or plain text) handed back to the model
 
 
-Turn = Message | ToolCall | ToolOutput
+HistoryItem = Message | ToolCall | ToolOutput
+Turn = HistoryItem  # the former name, still imported by the applications' own modules
 
 
-def last_user_text(history: list[Turn] | tuple[Turn, ...]) -> str:
+def last_user_text(history: list[HistoryItem] | tuple[HistoryItem, ...]) -> str:
     for turn in reversed(history):
         if isinstance(turn, Message) and turn.role == "user":
             return turn.text
     return ""
 
 
-def pending_tool_outputs(history: list[Turn] | tuple[Turn, ...]) -> list[tuple[ToolCall, ToolOutput]]:
+def pending_tool_outputs(history: list[HistoryItem] | tuple[HistoryItem, ...]) -> list[tuple[ToolCall, ToolOutput]]:
     """Tool calls answered since the last user message, in call order."""
     calls: dict[str, ToolCall] = {}
     answered: list[tuple[ToolCall, ToolOutput]] = []

@@ -9,6 +9,7 @@ Cancelling the consumer closes the HTTP stream at once, which stops the server g
 
 from __future__ import annotations
 
+import base64
 import logging
 import math
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
@@ -19,7 +20,7 @@ from openai.types.chat import ChatCompletionChunk
 from openai.types.chat.chat_completion_chunk import ChoiceDeltaToolCall
 
 from talkline.agent.base import AgentEvent, AgentRequest, TextDelta, ToolCallRequest, ToolChoice
-from talkline.agent.conversation import Message, ToolOutput, Turn
+from talkline.agent.conversation import HistoryItem, Message, ToolOutput
 from talkline.agent.skill import new_call_id
 from talkline.agent.tools import ToolSpec
 from talkline.engines.base import EngineError
@@ -114,17 +115,16 @@ class LLMAgent:
             self._on_usage(usage)
 
 
-def chat_messages(history: Sequence[Turn]) -> list[ChatMessage]:
+def chat_messages(history: Sequence[HistoryItem]) -> list[ChatMessage]:
     """The history as Chat Completions messages. Tool calls made together share one assistant message,
     followed by their outputs; a call without an output or an output without its call is left out,
-    because the API refuses either."""
+    because the API refuses either. A user message that carries its recording goes as an `input_audio` part."""
     outputs = {turn.call_id: turn.output for turn in history if isinstance(turn, ToolOutput)}
     messages: list[ChatMessage] = []
     calling: ChatMessage | None = None  # the assistant message whose parallel calls are being listed
     for turn in history:
         if isinstance(turn, Message):
-            silent = turn.role == "user" and not turn.text.strip()
-            messages.append({"role": turn.role, "content": SILENT_USER if silent else turn.text})
+            messages.append({"role": turn.role, "content": _content(turn)})
             calling = None
         elif isinstance(turn, ToolOutput):
             calling = None  # a call after an output belongs to the next model step
@@ -135,6 +135,14 @@ def chat_messages(history: Sequence[Turn]) -> list[ChatMessage]:
                                           "function": {"name": turn.name, "arguments": turn.arguments or "{}"}})
             messages.append({"role": "tool", "tool_call_id": turn.call_id, "content": outputs[turn.call_id]})
     return messages
+
+
+def _content(message: Message) -> Any:
+    if message.audio is not None:
+        return [{"type": "input_audio", "input_audio": {"data": base64.b64encode(message.audio).decode("ascii"),
+                                                        "format": "wav"}}]
+    silent = message.role == "user" and not message.text.strip()
+    return SILENT_USER if silent else message.text
 
 
 def _assistant_for_calls(messages: list[ChatMessage]) -> ChatMessage:
@@ -177,7 +185,9 @@ def estimate_tokens(text: str) -> int:
 
 def message_tokens(message: ChatMessage) -> int:
     calls = message.get("tool_calls") or ()
-    parts = [message.get("content") or "", *(c["function"]["name"] + c["function"]["arguments"] for c in calls)]
+    content = message.get("content")
+    parts = [content if isinstance(content, str) else "",
+             *(c["function"]["name"] + c["function"]["arguments"] for c in calls)]
     return MESSAGE_OVERHEAD_TOKENS + sum(map(estimate_tokens, parts))
 
 

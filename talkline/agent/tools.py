@@ -1,11 +1,13 @@
 """Tools: specs the model sees, server-side handlers, and a ledger that runs each call once.
 
 A profile registers its server tools with a decorator; the JSON Schema for the parameters is
-derived from the function signature by pydantic, and arguments are validated the same way:
+derived from the function signature by pydantic, and arguments are validated the same way. A tool
+that only reads says so (`read_only=True`): a reply prepared ahead of time (speculation) may run it,
+and stops before any other tool until the reply is really wanted:
 
     tools = ToolRegistry()
 
-    @tools.tool(description="Look up how to dispose of an item")
+    @tools.tool(description="Look up how to dispose of an item", read_only=True)
     async def search_waste_disposal(query: Annotated[str, Field(description="item")]) -> dict: ...
 """
 
@@ -71,6 +73,7 @@ class ServerTool:
     arguments: type[BaseModel]
     timeout_s: float = 10.0
     wants_context: bool = False
+    read_only: bool = False  # only reads: safe to run for a reply that may yet be discarded (speculation)
 
     def parse_arguments(self, arguments: str) -> dict[str, Any]:
         try:
@@ -96,10 +99,10 @@ class ToolRegistry:
     def __init__(self, tools: list[ServerTool] | None = None) -> None:
         self._tools: dict[str, ServerTool] = {tool.spec.name: tool for tool in tools or []}
 
-    def tool(self, *, name: str | None = None, description: str, timeout_s: float = 10.0
+    def tool(self, *, name: str | None = None, description: str, timeout_s: float = 10.0, read_only: bool = False
              ) -> Callable[[Callable[..., Awaitable[Any]]], Callable[..., Awaitable[Any]]]:
         def register(fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-            self.add(server_tool(fn, name=name, description=description, timeout_s=timeout_s))
+            self.add(server_tool(fn, name=name, description=description, timeout_s=timeout_s, read_only=read_only))
             return fn
 
         return register
@@ -124,7 +127,7 @@ class ToolRegistry:
 
 
 def server_tool(fn: Callable[..., Awaitable[Any]], *, name: str | None = None, description: str,
-                timeout_s: float = 10.0) -> ServerTool:
+                timeout_s: float = 10.0, read_only: bool = False) -> ServerTool:
     if not inspect.iscoroutinefunction(fn):
         raise TypeError(f"tool {fn.__name__} must be an async function")
     hints = get_type_hints(fn, include_extras=True)
@@ -143,7 +146,8 @@ def server_tool(fn: Callable[..., Awaitable[Any]], *, name: str | None = None, d
     for prop in schema.get("properties", {}).values():
         prop.pop("title", None)
     spec = ToolSpec(name=tool_name, description=description, parameters=schema)
-    return ServerTool(spec=spec, handler=fn, arguments=model, timeout_s=timeout_s, wants_context=wants_context)
+    return ServerTool(spec=spec, handler=fn, arguments=model, timeout_s=timeout_s, wants_context=wants_context,
+                      read_only=read_only)
 
 
 class ToolLedger:

@@ -1,13 +1,34 @@
-"""The internal event vocabulary of a turn. Protocol edges translate these; no surface re-implements them."""
+"""The internal event vocabulary of a turn. Protocol edges translate these; no surface re-implements them.
+
+A turn's events come in this order: `Transcribed` (when the turn heard audio itself) and `InputReady`,
+then the reply (`TextOut`, `SpeechOut`/`AudioOut`/`SpeechDone`, `ToolCallOut`/`ToolResultOut`), then
+`ResponseEnd`. A turn on a speech-to-speech model hears its audio alongside the reply, so there
+`Transcribed` comes just before the end (and there is no `InputReady`: the model hears the audio itself).
+"""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Literal
 
+from talkline.agent.base import Usage
+from talkline.agent.conversation import HistoryItem
 from talkline.agent.tools import ToolResult
 from talkline.audio import Pcm
+from talkline.engines.base import Transcription
+
+
+@dataclass(frozen=True, slots=True)
+class Transcribed:
+    """The turn's own audio input, as heard."""
+
+    transcription: Transcription
+    audio_ms: float
+
+
+@dataclass(frozen=True, slots=True)
+class InputReady:
+    """The user's side of the turn is complete (transcribed, or its pending transcripts arrived): the agent starts."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,50 +72,6 @@ class AudioOut:
     index: int  # the SpeechOut piece this audio belongs to
 
 
-@dataclass(slots=True)
-class StageTimings:
-    """Monotonic timestamps of one turn; `durations_ms` gives the per-stage split."""
-
-    speech_end: float | None = None  # VAD end of turn (or request arrival)
-    committed: float | None = None  # turn committed (end-of-turn wait over)
-    stt_done: float | None = None
-    first_token: float | None = None
-    first_audio: float | None = None
-    done: float | None = None
-
-    def mark(self, stage: str) -> None:
-        if getattr(self, stage) is None:
-            setattr(self, stage, time.monotonic())
-
-    def durations_ms(self) -> dict[str, float]:
-        start = self.speech_end if self.speech_end is not None else self.committed
-        points = {"committed": self.committed, "stt_done": self.stt_done, "first_token": self.first_token,
-                  "first_audio": self.first_audio, "done": self.done}
-        if start is None:
-            return {}
-        return {name: round(1000 * (value - start), 1) for name, value in points.items() if value is not None}
-
-
-@dataclass(frozen=True, slots=True)
-class Usage:
-    input_text_tokens: int = 0
-    input_audio_tokens: int = 0
-    output_text_tokens: int = 0
-    output_audio_tokens: int = 0
-
-    @property
-    def input_tokens(self) -> int:
-        return self.input_text_tokens + self.input_audio_tokens
-
-    @property
-    def output_tokens(self) -> int:
-        return self.output_text_tokens + self.output_audio_tokens
-
-    @property
-    def total_tokens(self) -> int:
-        return self.input_tokens + self.output_tokens
-
-
 StopReason = Literal["completed", "tool_calls", "max_output_tokens"]
 
 
@@ -103,9 +80,12 @@ class ResponseEnd:
     text: str
     stop_reason: StopReason
     usage: Usage
-    timings: StageTimings
+    timings: dict[str, float] = field(default_factory=dict)  # ms from the end of the user's speech to each stage
     audio_ms: float = 0.0
     tool_results: tuple[ToolResult, ...] = field(default_factory=tuple)
+    user_text: str = ""  # what the user said in the turn's own input (empty when it came with the history)
+    items: tuple[HistoryItem, ...] = field(default_factory=tuple)  # what the turn added to the conversation
 
 
-PipelineEvent = TextOut | ToolCallOut | ToolResultOut | SpeechOut | AudioOut | SpeechDone | ResponseEnd
+PipelineEvent = (Transcribed | InputReady | TextOut | ToolCallOut | ToolResultOut | SpeechOut | AudioOut
+                 | SpeechDone | ResponseEnd)

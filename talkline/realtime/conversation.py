@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from talkline.agent.conversation import Message, ToolCall, ToolOutput, Turn
+from talkline.agent.conversation import HistoryItem, Message, ToolCall, ToolOutput
 from talkline.audio import Pcm
 from talkline.protocol.realtime.errors import (
     INVALID_AUDIO_END_MS,
@@ -141,17 +141,17 @@ class Conversation:
             del spoken.data[audio_end_ms * spoken.bytes_per_ms:]
             spoken.pieces = [(start, text) for start, text in spoken.pieces if start < audio_end_ms]
 
-    def turns(self, items: list[ConversationItem] | None = None) -> list[Turn]:
+    def history(self, items: list[ConversationItem] | None = None) -> list[HistoryItem]:
         """The agent's view: text of every message (transcripts for audio), tool calls and outputs."""
-        turns: list[Turn] = []
+        history: list[HistoryItem] = []
         for item in self._items if items is None else items:
             if isinstance(item, FunctionCall):
-                turns.append(ToolCall(item.call_id, item.name, item.arguments))
+                history.append(ToolCall(item.call_id, item.name, item.arguments))
             elif isinstance(item, FunctionCallOutput):
-                turns.append(ToolOutput(item.call_id, item.output))
+                history.append(ToolOutput(item.call_id, item.output))
             elif isinstance(item, SystemMessage | UserMessage | AssistantMessage):
-                turns.append(Message(item.role, message_text(item)))
-        return turns
+                history.append(Message(item.role, message_text(item)))
+        return history
 
     def _index(self, item_id: str, param: str = "item_id") -> int:
         for position, item in enumerate(self._items):

@@ -14,13 +14,13 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from talkline.agent.base import Agent, AgentRequest
-from talkline.agent.tools import ToolContext, ToolLedger, ToolRegistry, ToolSpec
+from talkline.agent.conversation import HistoryItem
+from talkline.agent.tools import ToolLedger, ToolSpec
 from talkline.audio.echo import EchoDetector
 from talkline.audio.resample import RateMatcher
 from talkline.audio.wire import OutputFramer, WireFormat, decode_wire
-from talkline.metrics import RESPONSES, TOOL_CALLS, observe_timings
-from talkline.pipeline import Pipeline, SpeechOptions, StageTimings
+from talkline.metrics import RESPONSES, observe_timings
+from talkline.pipeline import Pipeline, Turn, TurnOptions
 from talkline.pipeline.events import (
     AudioOut,
     PipelineEvent,
@@ -30,6 +30,7 @@ from talkline.pipeline.events import (
     ToolCallOut,
     ToolResultOut,
 )
+from talkline.profiles.base import Profile
 from talkline.protocol.realtime.client_events import encode_base64_audio
 from talkline.protocol.realtime.items import (
     AssistantMessage,
@@ -104,10 +105,9 @@ class ResponseServices:
     send: Send
     conversation: Conversation
     pipeline: Pipeline
-    agent: Agent
-    server_tools: ToolRegistry
+    profile: Profile
     ledger: ToolLedger
-    tool_context: ToolContext
+    owner: str
     playback: PlaybackClock
     echo: EchoDetector
     wait_for_input: Callable[[], Awaitable[None]]  # transcripts of committed user audio
@@ -116,10 +116,17 @@ class ResponseServices:
 
 
 class Responder:
-    def __init__(self, plan: ResponsePlan, services: ResponseServices, timings: StageTimings | None = None) -> None:
+    """One response: a Turn of the session's profile over the conversation, its events sent as the protocol's."""
+
+    def __init__(self, plan: ResponsePlan, services: ResponseServices, *, speech_ended_at: float | None = None,
+                 committed_at: float | None = None) -> None:
         self.plan = plan
         self.services = services
-        self.timings = timings or StageTimings()
+        self.turn = Turn(services.pipeline, services.profile, self._history, options=TurnOptions(
+            instructions=plan.instructions, speak=plan.modality == "audio", voice=plan.voice, language=plan.language,
+            client_tools=plan.client_tools, tool_choice=plan.tool_choice, max_output_tokens=plan.max_output_tokens,
+            options=plan.options, owner=services.owner, speech_ended_at=speech_ended_at,
+            committed_at=committed_at), ledger=services.ledger)
         self.response = RealtimeResponse(
             status="in_progress",
             conversation_id=None if plan.out_of_band else services.conversation.id,
@@ -175,33 +182,27 @@ class Responder:
         finally:
             await self._close_items()
         RESPONSES.labels(surface="realtime", status=self.response.status).inc()
-        self.response.timings = self.timings.durations_ms() or None
+        self.response.timings = self.turn.timings.durations_ms() or None
         if self.response.status == "completed":
             observe_timings("realtime", self.response.timings or {})
         await send(ResponseDoneEvent(response=self.response))
         await send(RateLimitsUpdatedEvent(rate_limits=[RateLimit(name="tokens", limit=0, remaining=0,
                                                                  reset_seconds=0.0)]))
 
-    async def _produce(self) -> ResponseEnd:
+    async def _history(self) -> list[HistoryItem]:
+        """The conversation once the transcripts of committed user audio are in."""
         await self.services.wait_for_input()
-        self.timings.mark("stt_done")
-        history = self.services.conversation.turns(self.plan.input_items)
-        request = AgentRequest(history=tuple(history), instructions=self.plan.instructions,
-                               tools=[*self.services.server_tools.specs(), *self.plan.client_tools],
-                               tool_choice=self.plan.tool_choice, language=self.plan.language,
-                               options=self.plan.options, max_output_tokens=self.plan.max_output_tokens)
-        speech = SpeechOptions(voice=self.plan.voice) if self.plan.modality == "audio" else None
-        stream = self.services.pipeline.respond(
-            self.services.agent, request, speech=speech, server_tools=self.services.server_tools,
-            ledger=self.services.ledger, tool_context=self.services.tool_context, timings=self.timings)
+        return self.services.conversation.history(self.plan.input_items)
+
+    async def _produce(self) -> ResponseEnd:
         try:
-            async for event in stream:
+            async for event in self.turn.start():
                 if isinstance(event, ResponseEnd):
                     return event
                 await self._on(event)
         finally:
-            await stream.aclose()
-        raise RuntimeError("the pipeline ended without a result")
+            await self.turn.aclose()
+        raise RuntimeError("the turn ended without a result")
 
     async def _on(self, event: PipelineEvent) -> None:
         if isinstance(event, TextOut) and self.plan.modality == "text":
@@ -214,7 +215,6 @@ class Responder:
             await self._close_items()
             await self._function_call(event)
         elif isinstance(event, ToolResultOut):
-            TOOL_CALLS.labels(tool=event.result.name, ok=str(event.result.ok).lower()).inc()
             if not self.plan.out_of_band:
                 await self._add_to_conversation(FunctionCallOutput(call_id=event.result.call_id,
                                                                    output=event.result.output))

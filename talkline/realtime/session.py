@@ -13,14 +13,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from talkline.agent.tools import ToolContext, ToolLedger, ToolSpec
+from talkline.agent.tools import ToolLedger, ToolSpec
 from talkline.audio import Pcm
 from talkline.audio.echo import EchoDetector
 from talkline.audio.wire import WireFormat
 from talkline.auth.identity import Caller
 from talkline.engines.base import Transcription, VoiceActivityDetector
 from talkline.metrics import BARGE_INS, ERRORS
-from talkline.pipeline import Pipeline, StageTimings
+from talkline.pipeline import Pipeline
 from talkline.profiles.base import Profile
 from talkline.protocol.realtime import ProtocolError, dump, ga_server_to_beta, new_id, parse_client_event
 from talkline.protocol.realtime.client_events import ResponseParams
@@ -222,15 +222,15 @@ class RealtimeSession:
 
     async def _speech_stopped(self, event: SpeechStopped) -> None:
         self.state.last_activity = time.monotonic()
-        timings = StageTimings()
-        timings.speech_end = time.monotonic() - (self.listener.now_ms - event.end_ms) / 1000
-        timings.mark("committed")
+        committed_at = time.monotonic()
+        speech_ended_at = committed_at - (self.listener.now_ms - event.end_ms) / 1000
         await self.send(InputAudioBufferSpeechStoppedEvent(audio_end_ms=int(event.end_ms),
                                                            item_id=self.state.next_user_item_id))
         await self.commit(self.listener.take(event.start_ms, event.audio_end_ms))
         turn_detection = self.config.audio.input.turn_detection
         if turn_detection is not None and turn_detection.create_response and self.config.type == "realtime":
-            await self.start_response(None, timings=timings, queue_if_busy=True)
+            await self.start_response(None, speech_ended_at=speech_ended_at, committed_at=committed_at,
+                                      queue_if_busy=True)
 
     async def commit(self, utterance: Utterance) -> None:
         """The user's audio becomes a conversation item; its transcript follows when ready."""
@@ -283,8 +283,8 @@ class RealtimeSession:
 
     # ── responses ───────────────────────────────────────────────────────────────────────────────
 
-    async def start_response(self, params: ResponseParams | None, *, timings: StageTimings | None = None,
-                             queue_if_busy: bool = False) -> None:
+    async def start_response(self, params: ResponseParams | None, *, speech_ended_at: float | None = None,
+                             committed_at: float | None = None, queue_if_busy: bool = False) -> None:
         plan = self.plan_response(params)
         active = self.state.active
         if not plan.out_of_band and active is not None and not active.done:
@@ -293,7 +293,8 @@ class RealtimeSession:
                                     f"Conversation already has an active response in progress: {active.id}. "
                                     "Wait until the response is finished before creating a new one.")
             await active.wait()
-        responder = Responder(plan, self._response_services(), timings or StageTimings(committed=time.monotonic()))
+        responder = Responder(plan, self._response_services(), speech_ended_at=speech_ended_at,
+                              committed_at=committed_at if committed_at is not None else time.monotonic())
         if plan.out_of_band:
             self.state.out_of_band.add(responder)
             responder.start().add_done_callback(lambda _: self.state.out_of_band.discard(responder))
@@ -341,10 +342,8 @@ class RealtimeSession:
 
     def _response_services(self) -> ResponseServices:
         return ResponseServices(
-            send=self.send, conversation=self.conversation, pipeline=self.services.pipeline,
-            agent=self.profile.agent, server_tools=self.profile.tools, ledger=self.ledger,
-            tool_context=ToolContext(owner=self.caller.owner, language=self.language, options=self.options),
-            playback=self.playback, echo=self.echo, wait_for_input=self.wait_for_transcripts,
+            send=self.send, conversation=self.conversation, pipeline=self.services.pipeline, profile=self.profile,
+            ledger=self.ledger, owner=self.caller.owner, playback=self.playback, echo=self.echo, wait_for_input=self.wait_for_transcripts,
             audio_lead_ms=self.services.settings.audio_lead_ms, note_item=self.recorder.began)
 
     def _assistant_audible(self) -> bool:

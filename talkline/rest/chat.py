@@ -1,17 +1,17 @@
-"""`POST /v1/chat/completions`: a profile (the `model`) answers through the one pipeline, in text or
-in speech, streamed or whole. Everything a request can get wrong is refused before the response starts."""
+"""`POST /v1/chat/completions`: a profile (the `model`) answers in a Turn, in text or in speech, streamed or
+whole. Everything a request can get wrong is refused before the response starts."""
 
 # No `from __future__ import annotations`: FastAPI must see the `Caller` alias local to the factory.
+import time
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, Response
 
-from talkline.agent.tools import ToolLedger
 from talkline.auth.identity import Caller
 from talkline.metrics import RESPONSES, observe_timings
-from talkline.pipeline import ResponseStream, StageTimings
+from talkline.pipeline import Turn
 from talkline.pipeline.events import ResponseEnd
 from talkline.rest.audio_replies import new_audio_id
 from talkline.rest.chat_body import completion_body
@@ -33,14 +33,10 @@ def chat_router(services: RestServices, caller_dep: Callable[..., Awaitable[Call
 
     @router.post("/v1/chat/completions", response_model=None)
     async def chat_completions(body: ChatCompletionRequest, caller: CallerDep) -> Response:
+        arrived_at = time.monotonic()
         pipeline = services.pipeline(body.model)
-        timings = StageTimings()
-        timings.mark("speech_end")  # the request's arrival: its audio is complete
-        plan = await planner.plan(body, caller, pipeline, timings)
-        stream = pipeline.respond(plan.profile.agent, plan.request, speech=plan.speech,
-                                  server_tools=plan.profile.tools, ledger=ToolLedger(),
-                                  tool_context=plan.tool_context, timings=timings)
-        run = _ChatRun(services, plan, stream, caller.owner)
+        plan = await planner.plan(body, caller, pipeline, arrived_at)
+        run = _ChatRun(services, plan, pipeline.turn(plan.profile, plan.history, options=plan.options), caller.owner)
         if body.stream:
             return sse_response(run.chunks(body.include_usage))
         return JSONResponse(await run.body())
@@ -49,12 +45,12 @@ def chat_router(services: RestServices, caller_dep: Callable[..., Awaitable[Call
 
 
 class _ChatRun:
-    """One response, rendered as a stream of chunks or as one body; always closes the pipeline stream."""
+    """One response, rendered as a stream of chunks or as one body; always closes the turn."""
 
-    def __init__(self, services: RestServices, plan: ChatPlan, stream: ResponseStream, owner: str) -> None:
-        self.services, self.plan, self.stream, self.owner = services, plan, stream, owner
+    def __init__(self, services: RestServices, plan: ChatPlan, turn: Turn, owner: str) -> None:
+        self.services, self.plan, self.turn, self.owner = services, plan, turn, owner
         self.completion = Completion.new(plan.profile.name)
-        self.audio_id = new_audio_id() if plan.speech is not None else None
+        self.audio_id = new_audio_id() if plan.options.speak else None
         self.status = "cancelled"  # until the response ends or fails
 
     async def chunks(self, include_usage: bool) -> AsyncGenerator[dict[str, Any] | str, None]:
@@ -81,15 +77,15 @@ class _ChatRun:
             await self._close()
 
     async def _pieces(self) -> AsyncGenerator[ChatPiece, None]:
-        async for piece in chat_pieces(self.stream, audio=self.plan.speech is not None):
+        async for piece in chat_pieces(self.turn, audio=self.plan.options.speak):
             if isinstance(piece, ResponseEnd):
                 self.status = "incomplete" if piece.stop_reason == "max_output_tokens" else "completed"
-                observe_timings(SURFACE, piece.timings.durations_ms())
+                observe_timings(SURFACE, piece.timings)
             yield piece
 
     def _remember(self, audio_id: str, transcript: str) -> int:
         return self.services.replies.remember(self.owner, audio_id, transcript)
 
     async def _close(self) -> None:
-        await self.stream.aclose()
+        await self.turn.aclose()
         RESPONSES.labels(surface=SURFACE, status=self.status).inc()

@@ -54,4 +54,4 @@ async def completion_body(pieces: AsyncIterator[ChatPiece], completion: Completi
             "choices": [{"index": 0, "message": message, "finish_reason": FINISH_REASONS[end.stop_reason],
                          "logprobs": None}],
             "usage": chat_usage(end.usage, input_audio_ms),
-            "timings": end.timings.durations_ms()}
+            "timings": end.timings}

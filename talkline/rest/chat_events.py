@@ -1,4 +1,4 @@
-"""Pipeline events as what a chat completion shows: content or transcript text, 24 kHz audio, the
+"""A turn's events as what a chat completion shows: content or transcript text, 24 kHz audio, the
 client's tool calls, and the end. Server tools run inside the pipeline and are not shown."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from talkline.audio import Pcm, RateMatcher
-from talkline.pipeline import ResponseStream
+from talkline.pipeline import Turn
 from talkline.pipeline.events import AudioOut, ResponseEnd, SpeechOut, TextOut, ToolCallOut
 
 OUTPUT_RATE = 24000  # chat audio (pcm16 and the encoded formats) is 24 kHz mono
@@ -45,11 +45,11 @@ class ToolCallPiece:
 ChatPiece = ContentPiece | TranscriptPiece | AudioPiece | ToolCallPiece | ResponseEnd
 
 
-async def chat_pieces(stream: ResponseStream, *, audio: bool) -> AsyncIterator[ChatPiece]:
-    """The response's pieces, ending with its ResponseEnd. The caller closes `stream`."""
+async def chat_pieces(turn: Turn, *, audio: bool) -> AsyncIterator[ChatPiece]:
+    """The response's pieces, ending with its ResponseEnd. The caller closes `turn`."""
     to_output_rate = RateMatcher(OUTPUT_RATE)
     tool_calls = 0
-    async for event in stream:
+    async for event in turn:
         if isinstance(event, TextOut) and not audio:
             yield ContentPiece(event.text)
         elif isinstance(event, SpeechOut) and event.text:

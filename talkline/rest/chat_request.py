@@ -1,4 +1,4 @@
-"""A chat completions request as the pipeline's input: the profile, an AgentRequest, speech options.
+"""A chat completions request as a turn's input: the profile, the conversation, the turn's options.
 
 Messages map onto the agent's neutral conversation: system and developer messages become the
 instructions (replacing the profile's, as a Realtime `session.update` would), user text and
@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from talkline.agent.base import AgentRequest, ToolChoice
-from talkline.agent.conversation import Message, ToolCall, ToolOutput, Turn
-from talkline.agent.tools import ToolContext, ToolSpec
+from talkline.agent.base import ToolChoice
+from talkline.agent.conversation import HistoryItem, Message, ToolCall, ToolOutput
+from talkline.agent.tools import ToolSpec
 from talkline.auth.identity import Caller
 from talkline.engines.base import EngineError, TextToSpeech
 from talkline.http_errors import ApiError
-from talkline.pipeline import Pipeline, SpeechOptions, StageTimings
+from talkline.pipeline import Pipeline, TurnOptions
 from talkline.profiles.base import Profile
 from talkline.rest import chat_models as wire
 from talkline.rest.errors import engine_error
@@ -30,17 +30,16 @@ STREAMED_AUDIO_FORMAT = "pcm16"
 @dataclass(frozen=True)
 class ChatPlan:
     profile: Profile
-    request: AgentRequest
-    speech: SpeechOptions | None
+    history: tuple[HistoryItem, ...]
+    options: TurnOptions
     audio_format: str | None  # the reply's audio format when audio output was asked for
-    tool_context: ToolContext
     input_audio_ms: float = 0.0
 
 
 @dataclass
 class _Conversation:
     instructions: list[str] = field(default_factory=list)
-    turns: list[Turn] = field(default_factory=list)
+    history: list[HistoryItem] = field(default_factory=list)
     audio_ms: float = 0.0
     language: str | None = None  # of the latest spoken user message
 
@@ -50,26 +49,23 @@ class ChatPlanner:
         self.services = services
 
     async def plan(self, body: wire.ChatCompletionRequest, caller: Caller, pipeline: Pipeline,
-                   timings: StageTimings) -> ChatPlan:
+                   arrived_at: float) -> ChatPlan:
         _refuse_unsupported(body, caller)
         profile = self.services.profile(body.model)
         audio_format = _audio_format(body, pipeline.tts)
         conversation = await _MessageReader(self.services, caller, pipeline, profile).read(body.messages)
-        timings.mark("stt_done")
         client_tools = [ToolSpec(t.function.name, t.function.description, t.function.parameters)
                         for t in body.tools or ()]
         tools = [*profile.tools.specs(), *client_tools]
-        language = conversation.language or profile.language
-        options = {**profile.options, **caller.options}
-        request = AgentRequest(
-            history=tuple(conversation.turns),
-            instructions="\n\n".join(conversation.instructions) or profile.instructions,
-            tools=tools, tool_choice=_tool_choice(body.tool_choice, tools), language=language,
-            options=options, max_output_tokens=body.max_output_tokens)
-        speech = SpeechOptions(voice=body.audio.voice_name) if audio_format and body.audio else None
-        return ChatPlan(profile=profile, request=request, speech=speech, audio_format=audio_format,
-                        tool_context=ToolContext(owner=caller.owner, language=language, options=options),
-                        input_audio_ms=conversation.audio_ms)
+        speak = bool(audio_format and body.audio)
+        options = TurnOptions(
+            instructions="\n\n".join(conversation.instructions) or None, speak=speak,
+            voice=body.audio.voice_name if speak and body.audio else None, language=conversation.language,
+            client_tools=client_tools, tool_choice=_tool_choice(body.tool_choice, tools),
+            max_output_tokens=body.max_output_tokens, options=caller.options, owner=caller.owner,
+            speech_ended_at=arrived_at)  # the request's arrival: its audio is complete
+        return ChatPlan(profile=profile, history=tuple(conversation.history), options=options,
+                        audio_format=audio_format, input_audio_ms=conversation.audio_ms)
 
 
 class _MessageReader:
@@ -85,11 +81,11 @@ class _MessageReader:
             if isinstance(message, wire.SystemMessage):
                 self.conversation.instructions.append(_plain_text(message.content))
             elif isinstance(message, wire.UserMessage):
-                self.conversation.turns.append(Message("user", await self._user_text(message, param)))
+                self.conversation.history.append(Message("user", await self._user_text(message, param)))
             elif isinstance(message, wire.AssistantMessage):
-                self.conversation.turns.extend(self._assistant_turns(message, param))
+                self.conversation.history.extend(self._assistant_items(message, param))
             else:
-                self.conversation.turns.append(ToolOutput(message.tool_call_id, _plain_text(message.content)))
+                self.conversation.history.append(ToolOutput(message.tool_call_id, _plain_text(message.content)))
         return self.conversation
 
     async def _user_text(self, message: wire.UserMessage, param: str) -> str:
@@ -116,7 +112,7 @@ class _MessageReader:
         self.conversation.language = transcription.language or self.conversation.language
         return transcription.text
 
-    def _assistant_turns(self, message: wire.AssistantMessage, param: str) -> list[Turn]:
+    def _assistant_items(self, message: wire.AssistantMessage, param: str) -> list[HistoryItem]:
         texts = [_assistant_text(message.content, param)]
         if message.audio is not None:
             transcript = self.services.replies.transcript(self.caller.owner, message.audio.id)
@@ -125,12 +121,12 @@ class _MessageReader:
                                "reply's transcript as content instead", code="invalid_value",
                                param=f"{param}.audio.id")
             texts.append(transcript)
-        turns: list[Turn] = []
+        items: list[HistoryItem] = []
         text = " ".join(t.strip() for t in texts if t.strip())
         if text:
-            turns.append(Message("assistant", text))
-        turns.extend(ToolCall(call.id, call.function.name, call.function.arguments) for call in message.tool_calls or ())
-        return turns
+            items.append(Message("assistant", text))
+        items.extend(ToolCall(call.id, call.function.name, call.function.arguments) for call in message.tool_calls or ())
+        return items
 
 
 def _refuse_unsupported(body: wire.ChatCompletionRequest, caller: Caller) -> None:

@@ -79,7 +79,7 @@ async def stream_chunks(pieces: AsyncIterator[ChatPiece], completion: Completion
         raise RuntimeError("the response ended without a result")
     if audio_id is not None and chunks.audio_started:
         yield chunks.chunk({"audio": {"expires_at": remember_audio(audio_id, "".join(transcript))}})
-    yield {**chunks.chunk({}, FINISH_REASONS[end.stop_reason]), "timings": end.timings.durations_ms()}
+    yield {**chunks.chunk({}, FINISH_REASONS[end.stop_reason]), "timings": end.timings}
     if include_usage:
         yield {**completion.envelope("chat.completion.chunk"), "choices": [],
                "usage": chat_usage(end.usage, input_audio_ms)}

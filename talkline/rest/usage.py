@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from talkline.pipeline.events import Usage
-from talkline.pipeline.respond import estimate_text_tokens
+from talkline.agent.base import Usage
+from talkline.pipeline.loop import estimate_text_tokens
 
 AUDIO_MS_PER_TOKEN = 50  # the rate the pipeline counts output audio at
 

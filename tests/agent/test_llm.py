@@ -13,18 +13,17 @@ import pytest
 from pydantic import Field, SecretStr
 
 from talkline.agent.base import AgentRequest
-from talkline.agent.conversation import Message, ToolCall, ToolOutput, Turn
+from talkline.agent.conversation import HistoryItem, Message, ToolCall, ToolOutput
 from talkline.agent.llm import SILENT_USER, LLMAgent, LLMUsage, chat_messages, message_tokens
-from talkline.agent.tools import ToolLedger, ToolRegistry, ToolSpec
+from talkline.agent.tools import ToolRegistry, ToolSpec
 from talkline.engines.base import EngineError
 from talkline.engines.remote import OpenAIEndpoint
-from talkline.pipeline import Pipeline
 from talkline.pipeline.events import PipelineEvent, ResponseEnd, TextOut, ToolCallOut, ToolResultOut
 from tests.fakes.chat_chunks import ScriptedCall, text_chunks, tool_call_chunks, usage_chunk
 from tests.fakes.openai_server import EventStream, FakeOpenAI, Received, Stall, error_reply
+from tests.turns import reply_events, request_turn
 
 KEY = "sk-llm-agent-test-0123456789"
-PIPELINE = Pipeline(stt=None, tts=None)  # type: ignore[arg-type]  # text-only responses use neither
 PRICES = {"can": 1000, "paper": 80}
 
 prices = ToolRegistry()
@@ -57,8 +56,7 @@ def ask(text: str, **fields: Any) -> AgentRequest:
 
 async def respond(agent: LLMAgent, request: AgentRequest, tools: ToolRegistry | None = None
                   ) -> tuple[list[PipelineEvent], ResponseEnd]:
-    stream = PIPELINE.respond(agent, request, speech=None, server_tools=tools or ToolRegistry(), ledger=ToolLedger())
-    events = [event async for event in stream]
+    events = [event async for event in reply_events(request_turn(agent, request, tools))]
     end = events.pop()
     assert isinstance(end, ResponseEnd)
     return events, end
@@ -76,9 +74,7 @@ async def test_text_streams_through_the_pipeline_as_it_arrives(fake: FakeOpenAI)
     chunks = text_chunks("Hello", " there", "!")
     call = fake.expect_chat(EventStream([*chunks[:2], gate, *chunks[2:], usage_chunk(21, 3)]))
     usages: list[LLMUsage] = []
-    stream = PIPELINE.respond(agent_for(fake, on_usage=usages.append), ask("hi"), speech=None,
-                              server_tools=ToolRegistry(), ledger=ToolLedger())
-    events = aiter(stream)
+    events = aiter(reply_events(request_turn(agent_for(fake, on_usage=usages.append), ask("hi"))))
     assert await anext(events) == TextOut("Hello")  # while the rest of the answer is still held back
     gate.set()
     rest = [event async for event in events]
@@ -134,8 +130,8 @@ async def test_parallel_calls_run_together_and_go_back_in_one_assistant_message(
     assert end.text == "Cans 1000, paper 80."
 
 
-def _long_history() -> list[Turn]:
-    history: list[Turn] = []
+def _long_history() -> list[HistoryItem]:
+    history: list[HistoryItem] = []
     for n in range(6):
         history += [Message("user", f"Old question {n}: " + "말 " * 40), Message("assistant", f"Old answer {n}.")]
     history += [Message("user", "What do cans fetch?"),
@@ -208,8 +204,7 @@ async def test_no_answer_in_time_is_a_timeout(fake: FakeOpenAI) -> None:
 async def test_a_stream_that_stops_midway_is_a_timeout(fake: FakeOpenAI) -> None:
     chunks = text_chunks("Hello", " again")
     fake.expect_chat(EventStream([*chunks[:2], fake.gate(), *chunks[2:]]))
-    stream = PIPELINE.respond(agent_for(fake, timeout_s=1.0), ask("hi"), speech=None, server_tools=ToolRegistry(),
-                              ledger=ToolLedger())
+    stream = reply_events(request_turn(agent_for(fake, timeout_s=1.0), ask("hi")))
     received: list[PipelineEvent] = []
     with pytest.raises(EngineError) as raised:
         async for event in stream:
@@ -221,10 +216,9 @@ async def test_cancelling_the_response_closes_the_http_stream_at_once(fake: Fake
     never = fake.gate()
     chunks = text_chunks("Let me think", " about that.")
     call = fake.expect_chat(EventStream([*chunks[:2], never, *chunks[2:]]))
-    stream = PIPELINE.respond(agent_for(fake), ask("hi"), speech=None, server_tools=ToolRegistry(),
-                              ledger=ToolLedger())
-    assert await anext(aiter(stream)) == TextOut("Let me think")
-    await stream.aclose()  # what a barge-in does
+    turn = request_turn(agent_for(fake), ask("hi"))
+    assert await anext(aiter(reply_events(turn))) == TextOut("Let me think")
+    await turn.aclose()  # what a barge-in does
     await asyncio.wait_for(call.disconnected.wait(), 10)  # the stream would otherwise never end
     assert not call.finished.is_set() and not never.is_set()
 

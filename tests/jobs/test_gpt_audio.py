@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from talkline.agent.audio_llm import AudioLLMAgent
 from talkline.audio import Pcm, wav_bytes
 from talkline.audio.wav import read_wav
 from talkline.engines.pool import InferencePool
@@ -21,7 +22,6 @@ from talkline.jobs import Job, JobEvents, JobFailed
 from talkline.jobs.sqlite_events import SqliteEventLog
 from talkline.jobs.turns import TurnJobHandler
 from talkline.pipeline import Pipeline
-from talkline.pipeline.audio_chat import AudioChatModel
 from talkline.profiles.base import ProfileRegistry
 from talkline.profiles.config import RemoteSTT, apply_profiles_file, audio_model
 from talkline.profiles.registry import builtin_profiles
@@ -88,10 +88,9 @@ def handler(profiles: ProfileRegistry, store: Store, pool: InferencePool) -> Tur
     config = audio_model(eco)
     stt = eco.engines["stt"]
     assert config is not None and isinstance(stt, RemoteSTT)
-    model = AudioChatModel(config.endpoint(), config.model, default_voice=config.voice, voice_map=config.voices)
-    pipeline = Pipeline(stt=OpenAISTT(stt.endpoint(), stt.model), tts=None)  # type: ignore[arg-type]  # never speaks
-    return TurnJobHandler(pipeline=lambda name: pipeline, profiles=profiles, history=store.sessions, pool=pool,
-                          audio_model=lambda name: model if name == "eco" else None)
+    model = AudioLLMAgent(config.endpoint(), config.model, default_voice=config.voice, voice_map=config.voices)
+    pipeline = Pipeline(stt=OpenAISTT(stt.endpoint(), stt.model), tts=None, audio_model=model)  # type: ignore[arg-type]
+    return TurnJobHandler(pipeline=lambda name: pipeline, profiles=profiles, history=store.sessions, pool=pool)
 
 
 async def run_job(sqlite_event_log: SqliteEventLog, handle: TurnJobHandler, job: Job) -> tuple[list[Any], dict]:

@@ -14,9 +14,8 @@ from pydantic import Field
 from talkline.agent.base import AgentRequest
 from talkline.agent.conversation import Message
 from talkline.agent.llm import LLMAgent
-from talkline.agent.tools import ToolContext, ToolLedger, ToolRegistry
+from talkline.agent.tools import ToolContext, ToolRegistry
 from talkline.engines.pool import InferencePool
-from talkline.pipeline import Pipeline
 from talkline.pipeline.events import ResponseEnd, TextOut, ToolResultOut
 from talkline.profiles.base import ProfileRegistry
 from talkline.profiles.config import (
@@ -31,10 +30,10 @@ from talkline.profiles.practice import instructions_for
 from talkline.profiles.registry import builtin_profiles
 from tests.fakes.chat_chunks import ScriptedCall, text_chunks, tool_call_chunks
 from tests.fakes.openai_server import EventStream, FakeOpenAI, Received
+from tests.turns import request_turn
 
 KEY = "sk-profile-config-secret-4242"
 OTHER_KEY = "sk-second-provider-secret-9999"
-PIPELINE = Pipeline(stt=None, tts=None)  # type: ignore[arg-type]  # text-only responses use neither
 
 extra_tools = ToolRegistry()
 
@@ -170,8 +169,7 @@ async def test_eco_runs_on_the_llm_with_its_tools(tmp_path: Path, builtins: Prof
     fake.expect_chat(EventStream(text_chunks("캔은 kg당 천이백 원 정도예요.")), check=answered_with_a_price)
     request = AgentRequest(history=(Message("user", "알루미늄 캔은 얼마에 팔려요?"),), instructions=eco.instructions,
                            tools=eco.tools.specs(), language="ko")
-    stream = PIPELINE.respond(eco.agent, request, speech=None, server_tools=eco.tools, ledger=ToolLedger())
-    events = [event async for event in stream]
+    events = [event async for event in request_turn(eco.agent, request, eco.tools)]
     assert any(isinstance(e, ToolResultOut) and e.result.ok for e in events)
     end = events[-1]
     assert isinstance(end, ResponseEnd) and end.text == "캔은 kg당 천이백 원 정도예요."
@@ -191,9 +189,8 @@ async def test_practice_runs_on_the_llm_with_its_scenario_and_persona(tmp_path: 
     for instructions in (practice.instructions, "Speak English only."):  # the profile's, then the session's own
         request = AgentRequest(history=(Message("user", "여보세요?"),), instructions=instructions,
                                tools=practice.tools.specs(), language="ko", options=options)
-        stream = PIPELINE.respond(practice.agent, request, speech=None, server_tools=practice.tools,
-                                  ledger=ToolLedger())
-        assert [e for e in [event async for event in stream] if isinstance(e, TextOut)]
+        turn = request_turn(practice.agent, request, practice.tools)
+        assert [e for e in [event async for event in turn] if isinstance(e, TextOut)]
     assert default_call.request is not None and custom_call.request is not None
     rendered = default_call.request.json()["messages"][0]["content"]
     assert rendered == instructions_for(options, "ko").strip() != practice.instructions.strip()

@@ -7,16 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from talkline.agent.base import AgentRequest
-from talkline.agent.conversation import Message
-from talkline.agent.tools import ToolLedger
+from talkline.audio import wav_bytes
 from talkline.engines.local import Engines
 from talkline.engines.local.piper_tts import PiperTTS
 from talkline.engines.local.silero_vad import SileroVAD
 from talkline.engines.local.whisper import WhisperSTT
 from talkline.engines.remote import OpenAISTT, OpenAITTS
-from talkline.pipeline import Pipeline, SpeechOptions
-from talkline.pipeline.events import AudioOut, ResponseEnd, SpeechOut
+from talkline.pipeline import AudioInput, Pipeline, TurnOptions
+from talkline.pipeline.events import AudioOut, ResponseEnd, SpeechOut, Transcribed
 from talkline.profiles.config import apply_profiles_file, build_engines, engine_overrides
 from talkline.profiles.registry import builtin_profiles
 from tests.fakes.chat_chunks import text_chunks
@@ -61,13 +59,11 @@ async def test_a_spoken_turn_runs_on_remote_engines_chosen_by_the_file(
     for audio in spoken:
         fake.expect_speech(Body([audio.data[:7201], audio.data[7201:]], media_type="audio/pcm"))
 
-    pipeline = Pipeline(stt=stt, tts=tts)
-    heard = await pipeline.transcribe(question, language="en")
-    request = AgentRequest(history=(Message("user", heard.text),), instructions=eco.instructions, language="en")
-    stream = pipeline.respond(agent, request, speech=SpeechOptions(voice="alloy"), server_tools=eco.tools,
-                              ledger=ToolLedger())
-    events = [event async for event in stream]
+    turn = Pipeline(stt=stt, tts=tts).turn(eco, (), AudioInput(wav_bytes(question)),
+                                           TurnOptions(voice="alloy", language="en"))
+    events = [event async for event in turn]
 
+    heard = next(e.transcription for e in events if isinstance(e, Transcribed))
     assert heard.text == "How do I throw away a plastic bottle?"
     assert [e.text for e in events if isinstance(e, SpeechOut)] == SENTENCES
     for index, audio in enumerate(spoken):
