@@ -17,24 +17,17 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from talkline.agent.audio_llm import AudioLLMAgent
 from talkline.auth.identity import Authenticator
 from talkline.auth.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from talkline.auth.secrets import MemorySecretStore, RedisSecretStore, SecretStore
+from talkline.engines.base import Engines
 from talkline.engines.pool import InferencePool
 from talkline.jobs.backends import Backends, create_backends
 from talkline.jobs.runner import in_process_worker
 from talkline.jobs.turns import TurnJobHandler
 from talkline.pipeline import Pipeline
 from talkline.profiles.base import Profile, ProfileRegistry
-from talkline.profiles.config import (
-    RemoteAudioModel,
-    apply_profiles_file,
-    audio_model,
-    build_engines,
-    engine_overrides,
-)
-from talkline.profiles.registry import builtin_profiles
+from talkline.profiles.registry import load_profiles
 from talkline.realtime.admission import Admission
 from talkline.realtime.session import RealtimeServices
 from talkline.settings import Settings
@@ -59,7 +52,7 @@ class Runtime:
     admission: Admission
     store: Store  # created with the runtime; its tables are made when the services start
     redis: Redis | None = None
-    engines: Any = None  # talkline.engines.local.Engines once loaded
+    engines: Engines | None = None  # the shared speech engines, once loaded
     pipeline: Pipeline | None = None  # the local engines' pipeline
     backends: Backends | None = None
     profile_pipelines: dict[str, Pipeline] = field(default_factory=dict)  # profiles with engines of their own
@@ -68,9 +61,7 @@ class Runtime:
     def create(cls, settings: Settings) -> Runtime:
         """Raises ProfilesFileError when `settings.profiles_file` cannot be used."""
         pool = InferencePool(settings.inference_workers)
-        profiles = builtin_profiles(pool, settings.default_profile)
-        if settings.profiles_file is not None:
-            profiles = apply_profiles_file(profiles, settings.profiles_file, pool)
+        profiles = load_profiles(pool, default=settings.default_profile, profiles_file=settings.profiles_file)
         redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
         secrets: SecretStore = RedisSecretStore(redis) if redis else MemorySecretStore()
         limiter: RateLimiter = (RedisRateLimiter(redis, settings.secret_mint_per_minute) if redis
@@ -84,14 +75,15 @@ class Runtime:
         from talkline.engines.local import load_local_engines
 
         self.engines = await load_local_engines(self.settings.data_dir, self.pool, settings=self.settings)
+        shared = self.engines
         for profile in self.profiles:
-            choice = engine_overrides(profile)
-            config = audio_model(profile)
-            if choice.stt is not None or choice.tts is not None or config is not None:
-                stt, tts, _ = build_engines(choice, self.engines)
+            choice = profile.engines
+            if choice.own_speech_engines:  # built once: remote engines keep their connection pools
+                audio_model = choice.speech_to_speech
                 self.profile_pipelines[profile.name] = Pipeline(
-                    stt=stt, tts=tts, audio_model=_audio_llm(profile.name, config) if config else None)
-        self.pipeline = Pipeline(stt=self.engines.stt, tts=self.engines.tts)
+                    stt=choice.speech_to_text(shared), tts=choice.text_to_speech(shared),
+                    audio_model=audio_model.build(profile.name) if audio_model else None)
+        self.pipeline = Pipeline(stt=shared.stt, tts=shared.tts)
 
     @property
     def ready(self) -> bool:
@@ -136,8 +128,10 @@ class Runtime:
 
     def realtime_services(self, profile: Profile) -> RealtimeServices:
         """What a Realtime session of `profile` runs on (its pipeline; relayed sessions use settings and store)."""
+        if self.engines is None:
+            raise NotReady("models are still loading")
         return RealtimeServices(settings=self.settings, pipeline=self.pipeline_for(profile.name),
-                                vad=self.engines.vad, store=self.store)
+                                vad=profile.engines.voice_activity(self.engines), store=self.store)
 
     @asynccontextmanager
     async def lifespan(self, _: Any = None) -> AsyncIterator[None]:
@@ -156,8 +150,3 @@ class Runtime:
                 if self.redis is not None:
                     await self.redis.aclose()
                 self.pool.shutdown()
-
-
-def _audio_llm(profile: str, config: RemoteAudioModel) -> AudioLLMAgent:
-    return AudioLLMAgent(config.endpoint(), config.model, default_voice=config.voice, voice_map=config.voices,
-                         name=f"{profile}:{config.model}")

@@ -16,7 +16,7 @@ from talkline.audio import wav_bytes
 from talkline.engines.remote import OpenAISTT, OpenAITTS
 from talkline.jobs import Job, JobEvents
 from talkline.jobs.sqlite_events import SqliteEventLog
-from talkline.profiles.config import RelayUpstream, relay_upstream
+from talkline.profiles.engines import RelayUpstream
 from talkline.rest.services import RestServices
 from talkline.runtime import Runtime
 from talkline.settings import Settings
@@ -89,7 +89,7 @@ async def test_each_profile_gets_its_engines_once(runtime: Runtime) -> None:
     assert isinstance(speaker.audio_model, AudioLLMAgent)
     assert eco.audio_model is None
     practice = runtime.profiles.get("practice")
-    assert isinstance(relay_upstream(practice), RelayUpstream) and relay_upstream(runtime.profiles.get("eco")) is None
+    assert isinstance(practice.engines.relay, RelayUpstream) and runtime.profiles.get("eco").engines.relay is None
 
 
 async def test_realtime_and_rest_use_the_profiles_pipeline(runtime: Runtime, runtime_settings: Settings) -> None:

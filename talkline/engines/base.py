@@ -72,6 +72,15 @@ class VoiceActivityDetector(Protocol):
     def stream(self) -> VoiceActivityStream: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Engines:
+    """The speech engines a process shares between all its sessions and jobs."""
+
+    stt: SpeechToText
+    tts: TextToSpeech
+    vad: VoiceActivityDetector
+
+
 class EngineError(RuntimeError):
     """An engine failed; `code` becomes the client-facing error code."""
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from talkline.agent.base import Agent
 from talkline.agent.tools import ToolRegistry
+from talkline.profiles.engines import EngineChoice
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class Profile:
     language: str | None = None  # the language users usually speak; None lets STT detect it
     voice: str = "alloy"
     options: Mapping[str, Any] = field(default_factory=dict)  # defaults for profile options
-    engines: Mapping[str, Any] = field(default_factory=dict)  # per-profile engine settings
+    engines: EngineChoice = field(default_factory=EngineChoice)  # what each stage runs on
     warm_up: Callable[[], Awaitable[None]] | None = None  # loads what the first turn would otherwise wait for
     # the profile as configured by per-session options (e.g. practice scenario and persona)
     variant: Callable[[Mapping[str, Any]], Profile] | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from talkline.agent.skill import SkillAgent
@@ -29,3 +30,13 @@ def builtin_profiles(pool: InferencePool | None = None, default: str = "eco") ->
 
     profiles = [replace(eco.create_eco_profile(pool), warm_up=lambda: eco.warm_up(pool)), practice()]
     return ProfileRegistry([with_skill_layer(p) for p in profiles], default=default)
+
+
+def load_profiles(pool: InferencePool | None = None, *, default: str = "eco",
+                  profiles_file: Path | None = None) -> ProfileRegistry:
+    """The profiles a server offers: the built-in ones, changed and extended by the profiles file.
+    Raises ProfilesFileError when the file cannot be used."""
+    from talkline.profiles.config import apply_profiles_file
+
+    profiles = builtin_profiles(pool, default)
+    return apply_profiles_file(profiles, profiles_file, pool) if profiles_file is not None else profiles

@@ -15,7 +15,6 @@ from talkline.auth.credentials import is_beta, key_from_headers, select_subproto
 from talkline.auth.identity import Authenticator, AuthError, Caller
 from talkline.metrics import SESSIONS, SESSIONS_REFUSED
 from talkline.profiles.base import Profile, ProfileRegistry, UnknownProfile
-from talkline.profiles.config import relay_upstream
 from talkline.protocol.realtime import dump, ga_server_to_beta
 from talkline.protocol.realtime.errors import INVALID_API_KEY, SESSION_LIMIT_REACHED, error_event
 from talkline.realtime.admission import Admission, SessionLimitReached
@@ -83,7 +82,7 @@ def _session(websocket: WebSocket, services: RealtimeServices, registered: Profi
              caller: Caller, *, beta: bool, options: dict[str, str]) -> RealtimeSession | RelaySession:
     """The relay if the registered profile names an upstream (variants made by options keep its engines)."""
     transport = WebSocketTransport(websocket)
-    upstream = relay_upstream(registered)
+    upstream = registered.engines.relay
     if upstream is not None:
         return RelaySession(transport, RelayServices(services.settings, services.store), upstream, profile, caller,
                             beta=beta, options=options)

@@ -17,13 +17,13 @@ from talkline.agent.audio_llm import AudioLLMAgent
 from talkline.audio import Pcm, wav_bytes
 from talkline.audio.wav import read_wav
 from talkline.engines.pool import InferencePool
-from talkline.engines.remote import OpenAISTT
 from talkline.jobs import Job, JobEvents, JobFailed
 from talkline.jobs.sqlite_events import SqliteEventLog
 from talkline.jobs.turns import TurnJobHandler
 from talkline.pipeline import Pipeline
 from talkline.profiles.base import ProfileRegistry
-from talkline.profiles.config import RemoteSTT, apply_profiles_file, audio_model
+from talkline.profiles.config import apply_profiles_file
+from talkline.profiles.engines import RemoteSTT
 from talkline.profiles.registry import builtin_profiles
 from talkline.store import Store, create_store
 from tests.fakes.chat_chunks import (
@@ -85,11 +85,12 @@ max_retries = 0
 
 def handler(profiles: ProfileRegistry, store: Store, pool: InferencePool) -> TurnJobHandler:
     eco = profiles.get("eco")
-    config = audio_model(eco)
-    stt = eco.engines["stt"]
+    config = eco.engines.speech_to_speech
+    stt = eco.engines.stt
     assert config is not None and isinstance(stt, RemoteSTT)
-    model = AudioLLMAgent(config.endpoint(), config.model, default_voice=config.voice, voice_map=config.voices)
-    pipeline = Pipeline(stt=OpenAISTT(stt.endpoint(), stt.model), tts=None, audio_model=model)  # type: ignore[arg-type]
+    model = config.build(eco.name)
+    assert isinstance(model, AudioLLMAgent)
+    pipeline = Pipeline(stt=stt.build(), tts=None, audio_model=model)  # type: ignore[arg-type]
     return TurnJobHandler(pipeline=lambda name: pipeline, profiles=profiles, history=store.sessions, pool=pool)
 
 

@@ -18,14 +18,8 @@ from talkline.agent.tools import ToolContext, ToolRegistry
 from talkline.engines.pool import InferencePool
 from talkline.pipeline.events import ResponseEnd, TextOut, ToolResultOut
 from talkline.profiles.base import ProfileRegistry
-from talkline.profiles.config import (
-    ProfilesFileError,
-    RemoteSTT,
-    RemoteTTS,
-    apply_profiles_file,
-    engine_overrides,
-    load_profiles_file,
-)
+from talkline.profiles.config import ProfilesFileError, apply_profiles_file, load_profiles_file
+from talkline.profiles.engines import LocalEngine, RemoteAgent, RemoteSTT, RemoteTTS
 from talkline.profiles.practice import instructions_for
 from talkline.profiles.registry import builtin_profiles
 from tests.fakes.chat_chunks import ScriptedCall, text_chunks, tool_call_chunks
@@ -132,19 +126,19 @@ def test_a_good_file_configures_builtin_and_new_profiles(tmp_path: Path, builtin
     assert isinstance(eco.agent, LLMAgent) and eco.agent.name == "eco:gpt-4o-mini"
     assert eco.tools is builtins.get("eco").tools and eco.instructions == builtins.get("eco").instructions
     assert registry.get("practice") is builtins.get("practice")  # untouched
-    choice = engine_overrides(eco)
+    choice = eco.engines
     assert isinstance(choice.stt, RemoteSTT) and choice.stt.model == "whisper-1"
     assert isinstance(choice.tts, RemoteTTS) and choice.tts.voices == {"gildong": "onyx"}
     assert choice.stt.endpoint().api_key is not None and choice.stt.endpoint().api_key.get_secret_value() == OTHER_KEY
-    assert choice.agent is eco.agent
+    assert isinstance(choice.agent, RemoteAgent) and choice.agent.model == "gpt-4o-mini"
     # the new profile inherits from eco what it does not set, and adds its tools
     assert tutor.agent is eco.agent and tutor.voice == "nova" and tutor.language == eco.language
     assert [spec.name for spec in tutor.tools.specs()] == [
         *(spec.name for spec in eco.tools.specs()), "collection_day", "has_pool"]
-    assert engine_overrides(tutor).tts == choice.tts and tutor.options == {"grade": 3}
+    assert tutor.engines.tts == choice.tts and tutor.options == {"grade": 3}
     # a fresh profile: its own agent, no key needed for a local server, a local STT
     assert isinstance(helper.agent, LLMAgent) and helper.agent.name == "helper:llama3.1"
-    assert engine_overrides(helper).stt is None and helper.language == "en" and len(helper.tools) == 0
+    assert helper.engines.stt == LocalEngine() and helper.language == "en" and len(helper.tools) == 0
 
 
 async def test_tool_factories_get_the_pool(tmp_path: Path, builtins: ProfileRegistry) -> None:
@@ -205,8 +199,8 @@ def test_keys_stay_out_of_reprs_dumps_and_logs(tmp_path: Path, builtins: Profile
         registry = apply_profiles_file(builtins, write(tmp_path, good_file("http://127.0.0.1:1/v1")))
     assert "profile eco: agent eco:gpt-4o-mini, stt whisper-1 at 127.0.0.1:1" in caplog.text
     eco = registry.get("eco")
-    exposed = [caplog.text, repr(eco), str(eco), repr(engine_overrides(eco)), repr(dict(eco.engines)),
-               json.dumps(eco.model_card()), *(engine.model_dump_json() for engine in eco.engines.values()),
+    exposed = [caplog.text, repr(eco), str(eco), repr(eco.engines), eco.engines.model_dump_json(),
+               json.dumps(eco.model_card()), *(engine.model_dump_json() for _, engine in eco.engines),
                repr(load_profiles_file(tmp_path / "profiles.toml"))]
     for text in exposed:
         assert KEY not in text and OTHER_KEY not in text
@@ -277,7 +271,7 @@ def test_local_engines_and_an_empty_file_change_nothing(tmp_path: Path, builtins
     assert [p for p in empty] == [p for p in builtins]
     local = apply_profiles_file(builtins, write(tmp_path, '[profiles.eco.agent]\nkind = "local"\n'))
     eco: Any = local.get("eco")
-    assert eco.agent is builtins.get("eco").agent and engine_overrides(eco).stt is None
+    assert eco.agent is builtins.get("eco").agent and eco.engines.stt == LocalEngine()
 
 
 def test_a_per_session_variant_keeps_the_files_engines(tmp_path: Path, builtins: ProfileRegistry) -> None:

@@ -16,7 +16,7 @@ from pydantic import Field, SecretStr
 from talkline.agent.tools import ToolContext, ToolRegistry
 from talkline.auth.identity import Caller
 from talkline.profiles.base import Profile
-from talkline.profiles.config import RelayUpstream
+from talkline.profiles.engines import RelayUpstream
 from talkline.profiles.registry import builtin_profiles
 from talkline.realtime.relay import RelayServices, RelaySession
 from talkline.settings import Settings

@@ -5,21 +5,13 @@ Importing this package is cheap; the model libraries are imported when the engin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from talkline.engines.base import SpeechToText, TextToSpeech, VoiceActivityDetector
+from talkline.engines.base import Engines
 from talkline.engines.local.once import once_per_process
 from talkline.engines.pool import InferencePool
 from talkline.engines.provision import ModelPaths, provision_models
-
-
-@dataclass(frozen=True, slots=True)
-class Engines:
-    stt: SpeechToText
-    tts: TextToSpeech
-    vad: VoiceActivityDetector
 
 
 async def load_local_engines(data_dir: Path, pool: InferencePool, *, settings: Any = None) -> Engines:
@@ -33,6 +25,9 @@ async def load_local_engines(data_dir: Path, pool: InferencePool, *, settings: A
 @once_per_process
 def _verified_models(data_dir: Path, stt_model_dir: Path | None) -> ModelPaths:
     return provision_models(data_dir, stt_model_dir=stt_model_dir)
+
+
+__all__ = ["Engines", "load_local_engines"]
 
 
 def _build(data_dir: Path, pool: InferencePool, stt_model_dir: Path | None, beam_size: int) -> Engines:

@@ -18,7 +18,7 @@ from typing import Any
 
 from talkline.auth.identity import Caller
 from talkline.profiles.base import Profile
-from talkline.profiles.config import RelayUpstream
+from talkline.profiles.engines import RelayUpstream
 from talkline.protocol.realtime import dump, merge_session
 from talkline.protocol.realtime.client_events import ResponseCreateEvent, SessionUpdateEvent
 from talkline.protocol.realtime.errors import INVALID_VALUE, ProtocolError

@@ -24,7 +24,7 @@ from talkline.agent.tools import ToolContext, ToolLedger
 from talkline.auth.identity import Caller
 from talkline.metrics import ERRORS, RELAY_FORWARD_SECONDS, RELAY_UPSTREAM_FAILURES, SESSIONS_REFUSED
 from talkline.profiles.base import Profile
-from talkline.profiles.config import RelayUpstream
+from talkline.profiles.engines import RelayUpstream
 from talkline.protocol.realtime import ProtocolError, dump, ga_server_to_beta, new_id, parse_client_event
 from talkline.protocol.realtime.client_events import ResponseCreateEvent, SessionUpdateEvent
 from talkline.protocol.realtime.errors import (

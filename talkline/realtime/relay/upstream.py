@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
-from talkline.profiles.config import RelayUpstream
+from talkline.profiles.engines import RelayUpstream
 from talkline.realtime.relay.dialect import Dialects
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from talkline.engines.local.whisper import WhisperSTT
 from talkline.engines.remote import OpenAISTT, OpenAITTS
 from talkline.pipeline import AudioInput, Pipeline, TurnOptions
 from talkline.pipeline.events import AudioOut, ResponseEnd, SpeechOut, Transcribed
-from talkline.profiles.config import apply_profiles_file, build_engines, engine_overrides
+from talkline.profiles.config import apply_profiles_file
 from talkline.profiles.registry import builtin_profiles
 from tests.fakes.chat_chunks import text_chunks
 from tests.fakes.openai_server import Body, EventStream, FakeOpenAI, Json
@@ -50,8 +50,8 @@ async def test_a_spoken_turn_runs_on_remote_engines_chosen_by_the_file(
         tmp_path: Path, fake: FakeOpenAI, local: Engines, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REMOTE_PIPELINE_KEY", KEY)
     eco = apply_profiles_file(builtin_profiles(), profiles_file(tmp_path, fake.base_url)).get("eco")
-    stt, tts, agent = build_engines(engine_overrides(eco), local)
-    assert isinstance(stt, OpenAISTT) and isinstance(tts, OpenAITTS) and agent is eco.agent
+    stt, tts = eco.engines.speech_to_text(local), eco.engines.text_to_speech(local)
+    assert isinstance(stt, OpenAISTT) and isinstance(tts, OpenAITTS)
     question = english_speech("How do I throw away a plastic bottle?")
     fake.expect_transcription(Json({"text": "How do I throw away a plastic bottle?"}))
     fake.expect_chat(EventStream(text_chunks(*SENTENCES)))
@@ -79,4 +79,5 @@ async def test_a_spoken_turn_runs_on_remote_engines_chosen_by_the_file(
 
 def test_a_profile_without_overrides_keeps_the_local_engines(local: Engines) -> None:
     practice = builtin_profiles().get("practice")
-    assert build_engines(engine_overrides(practice), local) == (local.stt, local.tts, practice.agent)
+    assert not practice.engines.own_speech_engines
+    assert (practice.engines.speech_to_text(local), practice.engines.text_to_speech(local)) == (local.stt, local.tts)
