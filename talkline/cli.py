@@ -70,24 +70,20 @@ def worker(
     asyncio.run(run())
 
 
-eval_app = typer.Typer(help="Evaluate the built-in applications.", no_args_is_help=True)
+eval_app = typer.Typer(help="Evaluate the installed applications.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 
 
-@eval_app.command("eco")
-def eval_eco(
-    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the full report as JSON here.")] = None,
-) -> None:
-    """Retrieval accuracy and answer fact coverage of eco on its labelled question set."""
-    from rich.console import Console
+def _add_evaluations() -> None:
+    """`talkline eval NAME` for each application that brings an evaluation."""
+    from talkline.profiles.applications import installed_applications
 
-    from talkline.profiles.eco.evaluate import run_evaluation
+    for application in installed_applications():
+        if application.evaluate is not None:
+            eval_app.command(application.name)(application.evaluate)
 
-    report = run_evaluation()
-    Console().print(report.table())
-    if json_out is not None:
-        json_out.write_text(report.to_json())
-        typer.echo(f"report written to {json_out}")
+
+_add_evaluations()
 
 
 bench_app = typer.Typer(help="Benchmarks; results are written as JSON.", no_args_is_help=True)

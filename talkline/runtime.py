@@ -26,6 +26,7 @@ from talkline.jobs.backends import Backends, create_backends
 from talkline.jobs.runner import in_process_worker
 from talkline.jobs.turns import TurnJobHandler
 from talkline.pipeline import Pipeline
+from talkline.profiles.applications import Application, installed_applications
 from talkline.profiles.base import Profile, ProfileRegistry
 from talkline.profiles.registry import load_profiles
 from talkline.realtime.admission import Admission
@@ -51,6 +52,7 @@ class Runtime:
     authenticator: Authenticator
     admission: Admission
     store: Store  # created with the runtime; its tables are made when the services start
+    applications: list[Application] = field(default_factory=list)
     redis: Redis | None = None
     engines: Engines | None = None  # the shared speech engines, once loaded
     pipeline: Pipeline | None = None  # the local engines' pipeline
@@ -61,12 +63,14 @@ class Runtime:
     def create(cls, settings: Settings) -> Runtime:
         """Raises ProfilesFileError when `settings.profiles_file` cannot be used."""
         pool = InferencePool(settings.inference_workers)
-        profiles = load_profiles(pool, default=settings.default_profile, profiles_file=settings.profiles_file)
+        applications = installed_applications()
+        profiles = load_profiles(pool, default=settings.default_profile, profiles_file=settings.profiles_file,
+                                 applications=applications)
         redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
         secrets: SecretStore = RedisSecretStore(redis) if redis else MemorySecretStore()
         limiter: RateLimiter = (RedisRateLimiter(redis, settings.secret_mint_per_minute) if redis
                                 else MemoryRateLimiter(settings.secret_mint_per_minute))
-        return cls(settings=settings, pool=pool, profiles=profiles,
+        return cls(settings=settings, pool=pool, profiles=profiles, applications=applications,
                    secrets=secrets, mint_limiter=limiter, authenticator=Authenticator(settings, secrets),
                    admission=Admission(settings.max_sessions), redis=redis,
                    store=create_store(store_url(settings)))

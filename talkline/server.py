@@ -14,7 +14,7 @@ from talkline import __version__
 from talkline.auth.http import caller_dependency, owner_dependency
 from talkline.http_errors import install_error_handlers
 from talkline.jobs.routes import jobs_router, upload_limit_middleware
-from talkline.profiles.practice.routes import practice_router
+from talkline.profiles.applications import AppServices
 from talkline.realtime.endpoint import realtime_router
 from talkline.realtime.secrets import SecretMinter, secrets_router
 from talkline.rest import rest_router
@@ -36,12 +36,22 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(secrets_router(minter, caller))
     app.include_router(rest_router(runtime.loaded_pipeline, runtime.profiles, caller, runtime.settings))
     app.include_router(jobs_router(runtime.settings, runtime.job_backends, runtime.profiles, caller, runtime.pool))
-    app.include_router(practice_router(runtime.store, owner_dependency(caller)))
     app.middleware("http")(upload_limit_middleware(runtime.settings.upload_max_bytes))
     _add_operations(app, runtime)
+    _add_applications(app, runtime, AppServices(runtime.store, owner_dependency(caller), runtime.settings))
     if WEB_DIR.is_dir():
         app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
     return app
+
+
+def _add_applications(app: FastAPI, runtime: Runtime, services: AppServices) -> None:
+    """Each application's routes, and its static files under /apps/{name}/."""
+    for application in runtime.applications:
+        if application.routes is not None:
+            app.include_router(application.routes(services))
+        if application.static_dir is not None and application.static_dir.is_dir():
+            app.mount(application.static_url, StaticFiles(directory=application.static_dir),
+                      name=f"apps-{application.name}")
 
 
 def _add_operations(app: FastAPI, runtime: Runtime) -> None:
@@ -67,7 +77,7 @@ def _add_operations(app: FastAPI, runtime: Runtime) -> None:
 
     @app.get("/v1/models")
     async def models() -> dict[str, Any]:
-        return {"object": "list", "data": [profile.model_card() for profile in runtime.profiles]}
+        return {"object": "list", "data": [profile.models_entry() for profile in runtime.profiles]}
 
     @app.get("/v1/models/{model}")
     async def model(model: str) -> dict[str, Any]:
@@ -75,6 +85,6 @@ def _add_operations(app: FastAPI, runtime: Runtime) -> None:
         from talkline.profiles.base import UnknownProfile
 
         try:
-            return runtime.profiles.get(model).model_card()
+            return runtime.profiles.get(model).models_entry()
         except UnknownProfile as exc:
             raise ApiError(404, str(exc), code="model_not_found", param="model") from None

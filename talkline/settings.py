@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     # model.bin, config.json, tokenizer.json and vocabulary.json)
     stt_model_dir: Path | None = None
     stt_beam_size: int = 1
-    default_profile: str = "eco"
+    default_profile: str | None = None  # None: the first profile of the first application (by name)
 
     # turn-taking defaults (server_vad); clients may override per session
     vad_threshold: float = 0.5

@@ -1,4 +1,5 @@
-"""A profile is an agent people talk to: instructions, voice, language, tools and engines."""
+"""A profile is an agent people talk to: instructions, voice, language, tools and engines, and the card a
+client shows of it."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from talkline.agent.base import Agent
+from talkline.agent.base import Agent, AgentRequest
 from talkline.agent.tools import ToolRegistry
+from talkline.profiles.card import ProfileCard
 from talkline.profiles.engines import EngineChoice
 
 
@@ -27,16 +29,20 @@ class Profile:
     variant: Callable[[Mapping[str, Any]], Profile] | None = None
     # called with (store, owner, conversation_id, options) once a recorded call has been stored
     finish_call: Callable[..., Awaitable[Any]] | None = None
+    # the system prompt an LLM agent gets for a request (e.g. practice renders its scenario and persona)
+    render_instructions: Callable[[AgentRequest], str] | None = None
+    card: ProfileCard | None = None  # None: a plain card from the name and description
 
     def for_options(self, options: Mapping[str, Any]) -> Profile:
         """The profile for one session's options; raises ValueError for options it does not know."""
         return self.variant(options) if self.variant and options else self
 
-    def model_card(self) -> dict[str, Any]:
-        """The `/v1/models` entry."""
+    def models_entry(self) -> dict[str, Any]:
+        """The profile's entry in `/v1/models`: OpenAI's fields, then Talkline's."""
+        card = self.card or ProfileCard.plain(self.name, self.description, self.language)
         return {"id": self.name, "object": "model", "created": 0, "owned_by": "talkline",
                 "description": self.description, "language": self.language,
-                "tools": [spec.name for spec in self.tools.specs()]}
+                "tools": [spec.name for spec in self.tools.specs()], "talkline": card.model_dump(mode="json")}
 
 
 class UnknownProfile(LookupError):

@@ -60,6 +60,7 @@ from talkline.agent.llm import InstructionRenderer
 from talkline.agent.tools import ToolRegistry
 from talkline.engines.pool import InferencePool
 from talkline.profiles.base import Profile, ProfileRegistry
+from talkline.profiles.card import ProfileCard
 from talkline.profiles.engines import (
     ENGINE_KINDS,
     AgentChoice,
@@ -188,24 +189,22 @@ def apply_profiles_file(registry: ProfileRegistry, path: Path | str, pool: Infer
     file order). `pool` is handed to tool factories that take one."""
     parsed = load_profiles_file(path)
     known = {profile.name: profile for profile in registry}
-    roots = {name: name for name in known}  # the built-in profile each one descends from
     entries = sorted(parsed.profiles.items(), key=lambda item: item[0] not in known)
     for name, entry in entries:
         where = _Where(Path(path), name)
         if name in known and entry.base is not None:
             raise where.error("base", "only a new profile takes a base; this profile already exists")
-        roots[name] = roots[name] if name in known else roots.get(entry.base or "", name)
-        known[name] = _configure(name, entry, known, roots[name], pool, where)
+        known[name] = _configure(name, entry, known, pool, where)
         log.info("profile %s: %s", name, known[name].engines.summary(known[name].agent.name))
     return ProfileRegistry(list(known.values()), default=registry.default)
 
 
-def _configure(name: str, entry: ProfileEntry, known: Mapping[str, Profile], root: str,
-               pool: InferencePool | None, where: _Where) -> Profile:
+def _configure(name: str, entry: ProfileEntry, known: Mapping[str, Profile], pool: InferencePool | None,
+               where: _Where) -> Profile:
     start = known.get(name) if name in known else _base(entry, known, where)
     if start is None:
         return _fresh(name, entry, pool, where)
-    renderer = None if entry.instructions is not None else _renderer(root, start)
+    renderer = None if entry.instructions is not None else _renderer(start)
     llm = entry.agent.build(name, renderer) if isinstance(entry.agent, RemoteAgent) else None
     tools = _tools(start.tools, entry.tools, pool, where)
 
@@ -215,8 +214,9 @@ def _configure(name: str, entry: ProfileEntry, known: Mapping[str, Profile], roo
                        description=_first(entry.description, profile.description),
                        instructions=_first(entry.instructions, profile.instructions),
                        language=_first(entry.language, profile.language), voice=_first(entry.voice, profile.voice),
-                       options={**profile.options, **entry.options}, engines=profile.engines.model_copy(update=entry.engines()),
-                       variant=variant)
+                       options={**profile.options, **entry.options},
+                       engines=profile.engines.model_copy(update=entry.engines()), variant=variant,
+                       card=_card(name, profile, entry) if name != start.name else profile.card)
 
     base_variant = start.variant
     variant = (lambda options: configured(base_variant(options))) if base_variant else None
@@ -246,17 +246,23 @@ def _first(value: Any, fallback: Any) -> Any:
     return fallback if value is None else value
 
 
-def _renderer(root: str, profile: Profile) -> InstructionRenderer | None:
-    if root != "practice":
-        return None
-    from talkline.profiles.practice import instructions_for
+def _card(name: str, base: Profile, entry: ProfileEntry) -> ProfileCard:
+    """A new profile built on another shows its own name (and description), not its base's."""
+    card = base.card or ProfileCard.plain(base.name, base.description, base.language)
+    return card.renamed(name, entry.description)
 
-    default = profile.instructions
+
+def _renderer(profile: Profile) -> InstructionRenderer | None:
+    """How an LLM agent of the file gets its system prompt for a profile that renders its own (from the
+    session's options), unless the session chose its own instructions."""
+    own, default = profile.render_instructions, profile.instructions
+    if own is None:
+        return None
 
     def render(request: AgentRequest) -> str:
         if request.instructions.strip() and request.instructions != default:
-            return request.instructions  # the session chose its own instructions
-        return instructions_for(request.options, request.language)  # the scenario and persona of this call
+            return request.instructions
+        return own(request)
 
     return render
 

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from talkline.auth.identity import Caller, is_loopback
 from talkline.auth.ratelimit import RateLimiter
@@ -65,21 +65,27 @@ class BetaClientSecretOptions(BaseModel):
     expires_after: ExpiresAfter = Field(default_factory=lambda: ExpiresAfter(seconds=BETA_DEFAULT_TTL_S))
 
 
-ProfileOption = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w.-]+$")]
+OptionValue = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w.-]+$")]
+_OPTIONS: TypeAdapter[dict[str, str]] = TypeAdapter(dict[OptionValue, OptionValue])
 
 
 class DemoSecretRequest(BaseModel):
-    """What the call page may choose: the profile, its practice options, and a voice."""
+    """What the call page may choose: the profile, a voice, and the profile's options (in `options`, or as
+    fields of their own: `{"profile": "practice", "scenario": "mart"}`)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="allow")
 
-    profile: ProfileOption | None = None
-    scenario: ProfileOption | None = None
-    persona: ProfileOption | None = None
-    voice: ProfileOption | None = None
+    profile: OptionValue | None = None
+    voice: OptionValue | None = None
+    options: dict[OptionValue, OptionValue] = Field(default_factory=dict)
 
-    def options(self) -> dict[str, str]:
-        return {k: v for k, v in {"scenario": self.scenario, "persona": self.persona}.items() if v is not None}
+    @model_validator(mode="after")
+    def _options_are_names(self) -> "DemoSecretRequest":
+        _OPTIONS.validate_python(self.model_extra or {})
+        return self
+
+    def chosen_options(self) -> dict[str, str]:
+        return {**(self.model_extra or {}), **self.options}
 
     def session(self) -> dict[str, Any]:
         voice = {"audio": {"output": {"voice": self.voice}}} if self.voice else {}
@@ -174,9 +180,10 @@ def secrets_router(minter: SecretMinter, caller: Callable[..., Awaitable[Caller]
 
     @router.post("/v1/demo/client_secret")
     async def demo_client_secret(body: DemoSecretRequest, who: Annotated[Caller, Depends(demo)]) -> dict[str, Any]:
-        minter.configured_profile(body.profile, body.options())  # the page's field names in any refusal
+        options = body.chosen_options()
+        minter.configured_profile(body.profile, options)  # the page's field names in any refusal
         secret, expires_at, session = await minter.mint(who, body.session(), DEFAULT_TTL_S,
-                                                        TalklineOptions(options=body.options()))
+                                                        TalklineOptions(options=options))
         return {"value": secret, "expires_at": expires_at, "session": dump(session)}
 
     return router

@@ -19,8 +19,3 @@ class NotFound(LookupError):
 class ConversationNotFound(NotFound):
     def __init__(self, conversation_id: str) -> None:
         super().__init__("conversation", conversation_id)
-
-
-class PracticeSessionNotFound(NotFound):
-    def __init__(self, session_id: str) -> None:
-        super().__init__("practice session", session_id)

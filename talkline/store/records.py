@@ -44,19 +44,6 @@ class Conversation(ConversationSummary):
     messages: list[TimedMessage]
 
 
-class PracticeSessionSummary(BaseModel):
-    id: str  # the conversation id
-    scenario: str
-    persona: str
-    created_at: datetime
-    ended_at: datetime | None
-    feedback: dict[str, Any] | None
-
-
-class PracticeSession(PracticeSessionSummary):
-    messages: list[TimedMessage]
-
-
 def utc(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes; every time the store stores is UTC."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -1,4 +1,5 @@
-"""The tables, as SQLAlchemy declarative models. Every table the store uses is declared here."""
+"""The platform's tables, as SQLAlchemy declarative models. Applications declare theirs on the same `Base`
+(their rows may refer to a conversation); the store creates every table declared on it."""
 
 from __future__ import annotations
 
@@ -34,8 +35,6 @@ class ConversationRow(Base):
     messages: Mapped[list[MessageRow]] = relationship(
         back_populates="conversation", cascade="all, delete-orphan", passive_deletes=True,
         order_by="(MessageRow.started_at, MessageRow.id)", lazy="raise")
-    practice: Mapped[PracticeSessionRow | None] = relationship(
-        back_populates="conversation", cascade="all, delete-orphan", passive_deletes=True, lazy="raise")
 
     __table_args__ = (Index("ix_conversations_owner_created", "owner", "created_at"),)
 
@@ -55,17 +54,3 @@ class MessageRow(Base):
     turn_id: Mapped[str | None] = mapped_column(String(64), index=True)
 
     conversation: Mapped[ConversationRow] = relationship(back_populates="messages", lazy="raise")
-
-
-class PracticeSessionRow(Base):
-    """The practice details of a conversation: which scenario and persona, and the feedback."""
-
-    __tablename__ = "practice_sessions"
-
-    conversation_id: Mapped[str] = mapped_column(
-        ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True)
-    scenario: Mapped[str] = mapped_column(String(64))
-    persona: Mapped[str] = mapped_column(String(64))
-    feedback: Mapped[dict[str, Any] | None] = mapped_column(JsonColumn)
-
-    conversation: Mapped[ConversationRow] = relationship(back_populates="practice", lazy="raise")

@@ -2,38 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import StaticPool
 
 from talkline.settings import Settings
 from talkline.store.errors import StoreConfigError
-from talkline.store.practice import PracticeHistory
 from talkline.store.schema import Base
 from talkline.store.sessions import SessionHistory
 from talkline.store.transcripts import Transcripts
+
+R = TypeVar("R")
 
 ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg"}
 SUPPORTED = ("sqlite+aiosqlite", "postgresql+asyncpg")
 
 
 class Store:
-    """Owns the engine; `transcripts` and `practice` are the repositories built on it."""
+    """Owns the engine; `transcripts` and `sessions` are the platform's repositories built on it, and an
+    application gets its own with `repository(Kind)`."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        sessions = async_sessionmaker(engine, expire_on_commit=False)
-        self.transcripts = Transcripts(sessions)
-        self.practice = PracticeHistory(sessions)
-        self.sessions = SessionHistory(sessions)
+        self._sessionmaker = async_sessionmaker(engine, expire_on_commit=False)
+        self._repositories: dict[Callable[..., Any], Any] = {}
+        self.transcripts = Transcripts(self._sessionmaker)
+        self.sessions = SessionHistory(self._sessionmaker)
+
+    def repository(self, kind: Callable[[async_sessionmaker[AsyncSession]], R]) -> R:
+        """An application's repository on this store (made once per store)."""
+        if kind not in self._repositories:
+            self._repositories[kind] = kind(self._sessionmaker)
+        return self._repositories[kind]
 
     async def start(self) -> None:
-        """Create missing tables (idempotent)."""
+        """Create missing tables (idempotent): the platform's and those the applications declared."""
         async with self.engine.begin() as connection:
             await connection.run_sync(Base.metadata.create_all)
 

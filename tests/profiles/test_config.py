@@ -200,7 +200,7 @@ def test_keys_stay_out_of_reprs_dumps_and_logs(tmp_path: Path, builtins: Profile
     assert "profile eco: agent eco:gpt-4o-mini, stt whisper-1 at 127.0.0.1:1" in caplog.text
     eco = registry.get("eco")
     exposed = [caplog.text, repr(eco), str(eco), repr(eco.engines), eco.engines.model_dump_json(),
-               json.dumps(eco.model_card()), *(engine.model_dump_json() for _, engine in eco.engines),
+               json.dumps(eco.models_entry()), *(engine.model_dump_json() for _, engine in eco.engines),
                repr(load_profiles_file(tmp_path / "profiles.toml"))]
     for text in exposed:
         assert KEY not in text and OTHER_KEY not in text

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from talkline.profiles.practice.store import PracticeSessionNotFound, practice_history
 from talkline.settings import Settings
 from talkline.store import (
     ConversationNotFound,
-    PracticeSessionNotFound,
     Store,
     StoreConfigError,
     TimedMessage,
@@ -74,7 +74,7 @@ async def test_an_owner_cannot_read_or_write_another_owners_conversation(store: 
     with pytest.raises(ConversationNotFound):
         await store.transcripts.end("mallory", alices.id)
     with pytest.raises(ConversationNotFound):
-        await store.practice.attach("mallory", alices.id, scenario="mart", persona="saerom")
+        await practice_history(store).attach("mallory", alices.id, scenario="mart", persona="saerom")
     assert await store.transcripts.recent("mallory") == []
 
     untouched = await store.transcripts.get("alice", alices.id)
@@ -86,24 +86,24 @@ async def test_practice_sessions(store: Store) -> None:
     second = await store.transcripts.create("alice", "practice", created_at=T0 + timedelta(minutes=5))
     plain = await store.transcripts.create("alice", "eco", created_at=T0 + timedelta(minutes=9))
     await store.transcripts.append("alice", second.id, [msg("user", "봉투 하나 주세요", 1.0, 2.0)])
-    await store.practice.attach("alice", first.id, scenario="bank", persona="gildong")
-    await store.practice.attach("alice", second.id, scenario="mart", persona="saerom", feedback={"goal_reached": False})
-    updated = await store.practice.attach("alice", second.id, scenario="mart", persona="saerom",
+    await practice_history(store).attach("alice", first.id, scenario="bank", persona="gildong")
+    await practice_history(store).attach("alice", second.id, scenario="mart", persona="saerom", feedback={"goal_reached": False})
+    updated = await practice_history(store).attach("alice", second.id, scenario="mart", persona="saerom",
                                           feedback={"goal_reached": True, "north_korean_words": [{"north": "닭알"}]})
     assert updated.feedback == {"goal_reached": True, "north_korean_words": [{"north": "닭알"}]}
 
-    listed = await store.practice.recent("alice")
+    listed = await practice_history(store).recent("alice")
     assert [(s.id, s.scenario, s.persona) for s in listed] == [(second.id, "mart", "saerom"),
                                                                (first.id, "bank", "gildong")]
     assert listed[1].feedback is None
-    session = await store.practice.get("alice", second.id)
+    session = await practice_history(store).get("alice", second.id)
     assert session.feedback == updated.feedback and [m.text for m in session.messages] == ["봉투 하나 주세요"]
 
     with pytest.raises(PracticeSessionNotFound):
-        await store.practice.get("alice", plain.id)  # a conversation, but not a practice session
+        await practice_history(store).get("alice", plain.id)  # a conversation, but not a practice session
     with pytest.raises(PracticeSessionNotFound):
-        await store.practice.get("bob", second.id)
-    assert await store.practice.recent("bob") == []
+        await practice_history(store).get("bob", second.id)
+    assert await practice_history(store).recent("bob") == []
 
 
 async def test_tables_are_created_once_and_data_survives_a_restart(store: Store, store_url: str) -> None:

@@ -8,7 +8,8 @@ from typing import Any
 
 from talkline.profiles.practice.catalog import persona_for, scenario_for
 from talkline.profiles.practice.feedback import feedback
-from talkline.store import PracticeSessionSummary, Store, TimedMessage
+from talkline.profiles.practice.store import PracticeSessionSummary, practice_history
+from talkline.store import Store, TimedMessage
 
 PROFILE = "practice"
 
@@ -21,7 +22,7 @@ async def finish_practice_call(store: Store, owner: str, conversation_id: str, o
     result = feedback(scenario.id, persona.id, conversation.messages, language=language)
     if conversation.ended_at is None:
         await store.transcripts.end(owner, conversation_id)
-    return await store.practice.attach(owner, conversation_id, scenario=scenario.id, persona=persona.id,
+    return await practice_history(store).attach(owner, conversation_id, scenario=scenario.id, persona=persona.id,
                                        feedback=result.model_dump(mode="json"))
 
 

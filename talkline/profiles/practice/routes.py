@@ -9,7 +9,13 @@ from pydantic import BaseModel
 
 from talkline.profiles.practice.catalog import personas, scenarios
 from talkline.profiles.practice.models import Persona, Scenario
-from talkline.store import PracticeSession, PracticeSessionNotFound, PracticeSessionSummary, Store
+from talkline.profiles.practice.store import (
+    PracticeSession,
+    PracticeSessionNotFound,
+    PracticeSessionSummary,
+    practice_history,
+)
+from talkline.store import Store
 
 NOT_FOUND = "practice session not found"
 
@@ -45,12 +51,12 @@ def practice_router(store: Store, owner: Callable[..., Any]) -> APIRouter:
     @router.get("/sessions")
     async def list_sessions(caller: Caller, limit: Annotated[int, Query(ge=1, le=200)] = 50,
                             offset: Annotated[int, Query(ge=0)] = 0) -> PracticeSessionList:
-        return PracticeSessionList(data=await store.practice.recent(caller, limit=limit, offset=offset))
+        return PracticeSessionList(data=await practice_history(store).recent(caller, limit=limit, offset=offset))
 
     @router.get("/sessions/{session_id}")
     async def get_session(session_id: str, caller: Caller) -> PracticeSession:
         try:
-            return await store.practice.get(caller, session_id)
+            return await practice_history(store).get(caller, session_id)
         except PracticeSessionNotFound:
             raise HTTPException(status_code=404, detail=NOT_FOUND) from None
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from talkline.profiles.practice import UnknownScenario, finish_practice_call, save_practice_call
+from talkline.profiles.practice.store import practice_history
 from talkline.store import ConversationNotFound, Store, TimedMessage, create_store
 
 OPTIONS = {"scenario": "directions", "persona": "saerom"}
@@ -37,7 +38,7 @@ async def test_a_call_recorded_as_it_goes_gets_its_feedback_at_the_end(store: St
     await store.transcripts.append("alice", conversation.id, [said("고마워!", 9.0)])
     again = await finish_practice_call(store, "alice", conversation.id, OPTIONS)  # recomputed
     assert again.feedback is not None and again.feedback["goal_reached"] is True
-    stored = await store.practice.get("alice", conversation.id)
+    stored = await practice_history(store).get("alice", conversation.id)
     assert [m.text for m in stored.messages if m.role == "user"] == ["지하철역에 어떻게 가?", "걸어서 얼마나 걸려?", "고마워!"]
 
 
@@ -45,7 +46,7 @@ async def test_only_the_owner_can_finish_a_call(store: Store) -> None:
     conversation = await store.transcripts.create("alice", "practice")
     with pytest.raises(ConversationNotFound):
         await finish_practice_call(store, "mallory", conversation.id, OPTIONS)
-    assert await store.practice.recent("alice") == []
+    assert await practice_history(store).recent("alice") == []
 
 
 async def test_saving_a_whole_call(store: Store) -> None:

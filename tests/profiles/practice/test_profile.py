@@ -21,7 +21,7 @@ def test_the_default_profile() -> None:
     assert (profile.name, profile.language, profile.voice) == ("practice", "ko", "gildong")
     assert dict(profile.options) == {"scenario": "mart", "persona": "gildong"}
     assert isinstance(profile.agent, PracticeAgent)
-    assert profile.model_card()["tools"] == ["get_expression_hint"]
+    assert profile.models_entry()["tools"] == ["get_expression_hint"]
 
 
 def test_the_persona_gives_the_voice_and_the_instructions_their_speech_level() -> None:

@@ -1,18 +1,58 @@
-"""Practice sessions: a conversation plus its scenario, persona and feedback."""
+"""Practice sessions: a conversation plus its scenario, persona and feedback (the application's own table,
+created by the store with the platform's)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from pydantic import BaseModel
+from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
-from talkline.store.errors import PracticeSessionNotFound
-from talkline.store.records import PracticeSession, PracticeSessionSummary, utc, utc_or_none
-from talkline.store.schema import ConversationRow, PracticeSessionRow
+from talkline.store import NotFound, Store, TimedMessage
+from talkline.store.records import utc, utc_or_none
+from talkline.store.schema import Base, ConversationRow, JsonColumn
 from talkline.store.transcripts import messages_of, owned_conversation
+
+
+class PracticeSessionRow(Base):
+    """The practice details of a conversation: which scenario and persona, and the feedback."""
+
+    __tablename__ = "practice_sessions"
+
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True)
+    scenario: Mapped[str] = mapped_column(String(64))
+    persona: Mapped[str] = mapped_column(String(64))
+    feedback: Mapped[dict[str, Any] | None] = mapped_column(JsonColumn)
+
+    conversation: Mapped[ConversationRow] = relationship(lazy="raise")
+
+
+class PracticeSessionSummary(BaseModel):
+    id: str  # the conversation id
+    scenario: str
+    persona: str
+    created_at: datetime
+    ended_at: datetime | None
+    feedback: dict[str, Any] | None
+
+
+class PracticeSession(PracticeSessionSummary):
+    messages: list[TimedMessage]
+
+
+class PracticeSessionNotFound(NotFound):
+    def __init__(self, session_id: str) -> None:
+        super().__init__("practice session", session_id)
+
+
+def practice_history(store: Store) -> PracticeHistory:
+    """The practice history on `store`."""
+    return store.repository(PracticeHistory)
 
 
 class PracticeHistory:
