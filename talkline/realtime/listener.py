@@ -18,7 +18,7 @@ from talkline.audio.echo import EchoDetector
 from talkline.audio.resample import RateMatcher
 from talkline.audio.wire import PCM16, WireFormat, decode_wire
 from talkline.engines.base import Transcription, VoiceActivityStream
-from talkline.realtime.turns import Paused, Resumed, SpeechStopped, TurnDetector, TurnEvent, VadSettings
+from talkline.realtime.turn_taking import Paused, Resumed, SpeechStopped, TurnDetector, TurnEvent, VadSettings
 
 RATE = 16000
 FRAME_SAMPLES = 512

@@ -55,7 +55,7 @@ from talkline.realtime.recorder import CallRecorder
 from talkline.realtime.responder import Responder, ResponsePlan, ResponseServices
 from talkline.realtime.router import EventRouter
 from talkline.realtime.transport import ClientGone, Transport
-from talkline.realtime.turns import Backchannel, SpeechStarted, SpeechStopped, TurnEvent, VadSettings
+from talkline.realtime.turn_taking import Backchannel, SpeechStarted, SpeechStopped, TurnEvent, VadSettings
 from talkline.settings import Settings
 from talkline.store import Store
 

@@ -1,4 +1,4 @@
-from talkline.realtime.turns import (
+from talkline.realtime.turn_taking import (
     Backchannel,
     Paused,
     Resumed,
