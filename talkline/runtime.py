@@ -24,7 +24,7 @@ from talkline.engines.base import Engines
 from talkline.engines.pool import InferencePool
 from talkline.jobs.backends import Backends, create_backends
 from talkline.jobs.runner import in_process_worker
-from talkline.jobs.turns import TurnJobHandler
+from talkline.jobs.turn_handler import TurnJobHandler
 from talkline.pipeline import Pipeline
 from talkline.profiles.applications import Application, installed_applications
 from talkline.profiles.base import Profile, ProfileRegistry

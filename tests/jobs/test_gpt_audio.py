@@ -19,7 +19,7 @@ from talkline.audio.wav import read_wav
 from talkline.engines.pool import InferencePool
 from talkline.jobs import Job, JobEvents, JobFailed
 from talkline.jobs.sqlite_events import SqliteEventLog
-from talkline.jobs.turns import TurnJobHandler
+from talkline.jobs.turn_handler import TurnJobHandler
 from talkline.pipeline import Pipeline
 from talkline.profiles.base import ProfileRegistry
 from talkline.profiles.config import apply_profiles_file
