@@ -16,7 +16,7 @@ from talkline.auth.secrets import MemorySecretStore
 from talkline.http_errors import install_error_handlers
 from talkline.profiles.base import ProfileRegistry
 from talkline.profiles.registry import builtin_profiles
-from talkline.realtime.secrets import SecretMinter, secrets_router
+from talkline.realtime.client_secrets import SecretMinter, secrets_router
 from talkline.settings import Settings
 
 LOOPBACK = ("127.0.0.1", 50000)
