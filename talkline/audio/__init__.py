@@ -16,7 +16,7 @@ from talkline.audio.level import rms_dbfs
 from talkline.audio.pcm import Pcm
 from talkline.audio.resample import RateMatcher, StreamResampler, resample
 from talkline.audio.wav import read_wav, wav_bytes
-from talkline.audio.wire import PCM16, PCMA, PCMU, OutputFramer, WireFormat, decode_wire, encode_wire
+from talkline.audio.wire_formats import PCM16, PCMA, PCMU, OutputFramer, WireFormat, decode_wire, encode_wire
 
 __all__ = [
     "PCM16",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from talkline.audio.resample import resample
-from talkline.audio.wire import decode_wire, encode_wire
+from talkline.audio.wire_formats import decode_wire, encode_wire
 from talkline.protocol.realtime import decode_base64_audio, encode_base64_audio, merge_session
 from talkline.protocol.realtime.client_events import (
     ConversationItemCreateEvent,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from talkline.audio import Pcm
 from talkline.audio.echo import EchoDetector
 from talkline.audio.resample import RateMatcher
-from talkline.audio.wire import PCM16, WireFormat, decode_wire
+from talkline.audio.wire_formats import PCM16, WireFormat, decode_wire
 from talkline.engines.base import Transcription, VoiceActivityStream
 from talkline.realtime.turn_taking import Paused, Resumed, SpeechStopped, TurnDetector, TurnEvent, VadSettings
 

@@ -18,7 +18,7 @@ from talkline.agent.conversation import HistoryItem
 from talkline.agent.tools import ToolLedger, ToolSpec
 from talkline.audio.echo import EchoDetector
 from talkline.audio.resample import RateMatcher
-from talkline.audio.wire import OutputFramer, WireFormat, decode_wire
+from talkline.audio.wire_formats import OutputFramer, WireFormat, decode_wire
 from talkline.metrics import RESPONSES, observe_timings
 from talkline.pipeline import Pipeline, Turn, TurnOptions
 from talkline.pipeline.events import (

@@ -16,7 +16,7 @@ from typing import Any
 from talkline.agent.tools import ToolLedger, ToolSpec
 from talkline.audio import Pcm
 from talkline.audio.echo import EchoDetector
-from talkline.audio.wire import WireFormat
+from talkline.audio.wire_formats import WireFormat
 from talkline.auth.identity import Caller
 from talkline.engines.base import Transcription, VoiceActivityDetector
 from talkline.metrics import BARGE_INS, ERRORS
