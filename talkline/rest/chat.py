@@ -20,8 +20,8 @@ from talkline.rest.chat_models import ChatCompletionRequest
 from talkline.rest.chat_request import ChatPlan, ChatPlanner
 from talkline.rest.chat_stream import stream_chunks
 from talkline.rest.errors import as_api_error
+from talkline.rest.openai_sse import sse_response
 from talkline.rest.services import RestServices
-from talkline.rest.sse import sse_response
 
 SURFACE = "rest"
 

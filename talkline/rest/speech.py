@@ -23,8 +23,8 @@ from talkline.engines.base import EngineError, TextToSpeech
 from talkline.pipeline.chunker import SentenceChunker
 from talkline.rest.chat_models import VoiceId
 from talkline.rest.errors import engine_error
+from talkline.rest.openai_sse import sse_response
 from talkline.rest.services import RestServices
-from talkline.rest.sse import sse_response
 from talkline.rest.usage import speech_usage
 from talkline.rest.voices import check_voice
 

@@ -12,8 +12,8 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from talkline.auth.identity import Caller
 from talkline.engines.base import EngineError, Segment, Transcription
 from talkline.rest.errors import engine_error
+from talkline.rest.openai_sse import sse_response
 from talkline.rest.services import RestServices
-from talkline.rest.sse import sse_response
 from talkline.rest.subtitles import to_srt, to_vtt
 from talkline.rest.transcription_engine import TranscriptionJob, transcribe_segments, transcribe_timed
 from talkline.rest.transcription_form import TranscriptionParams, transcription_params, upload
