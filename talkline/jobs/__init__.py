@@ -7,7 +7,7 @@ Distributed: RabbitMQ queue (`broker_url`), Redis Streams event log (`redis_url`
 
 from talkline.jobs.backends import Backends, create_backends
 from talkline.jobs.errors import EnqueueError, InvalidEventId, JobClosed, JobError, JobFailed, JobNotFound
-from talkline.jobs.model import (
+from talkline.jobs.job import (
     MAX_AUDIO_BYTES,
     TERMINAL_EVENTS,
     Job,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any, Protocol
 
-from talkline.jobs.model import Job, JobEvent, JobOutcome, JobRecord
+from talkline.jobs.job import Job, JobEvent, JobOutcome, JobRecord
 
 
 class Delivery(Protocol):

@@ -25,7 +25,7 @@ import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue, AbstractRobustConnection
 
 from talkline.jobs.errors import EnqueueError
-from talkline.jobs.model import Job
+from talkline.jobs.job import Job
 from talkline.jobs.ports import Delivery
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ from typing import Any
 import redis.asyncio as redis
 
 from talkline.jobs.errors import InvalidEventId, JobClosed, JobNotFound
-from talkline.jobs.model import (
+from talkline.jobs.job import (
     Job,
     JobEvent,
     JobOutcome,

@@ -22,7 +22,7 @@ from talkline.engines.pool import InferencePool
 from talkline.http_errors import ApiError
 from talkline.jobs.backends import Backends
 from talkline.jobs.errors import EnqueueError, InvalidEventId, JobNotFound
-from talkline.jobs.model import Job, JobRecord
+from talkline.jobs.job import Job, JobRecord
 from talkline.jobs.sse import job_event_stream
 from talkline.jobs.submission import get_owned_job, submit_job
 from talkline.profiles.base import ProfileRegistry, UnknownProfile

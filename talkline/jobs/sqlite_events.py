@@ -16,7 +16,7 @@ from typing import Any
 import aiosqlite
 
 from talkline.jobs.errors import InvalidEventId, JobClosed, JobNotFound
-from talkline.jobs.model import (
+from talkline.jobs.job import (
     Job,
     JobEvent,
     JobOutcome,

@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from talkline.jobs.errors import EnqueueError
-from talkline.jobs.model import Job
+from talkline.jobs.job import Job
 from talkline.jobs.ports import Delivery
 from talkline.jobs.signals import Signals, sleep_until_woken
 from talkline.jobs.sqlite_db import SqliteDatabase

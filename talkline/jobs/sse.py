@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 
 from sse_starlette import ServerSentEvent
 
-from talkline.jobs.model import JobEvent, dump_data
+from talkline.jobs.job import JobEvent, dump_data
 from talkline.jobs.ports import EventLog
 
 KEEPALIVE_COMMENT = "keepalive"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from talkline.jobs.errors import EnqueueError, JobNotFound
-from talkline.jobs.model import Job, JobOutcome, JobRecord, is_job_id
+from talkline.jobs.job import Job, JobOutcome, JobRecord, is_job_id
 from talkline.jobs.ports import EventLog, JobQueue
 from talkline.jobs.redact import redacted_traceback
 

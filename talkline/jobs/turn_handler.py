@@ -27,7 +27,7 @@ from talkline.audio.resample import resample
 from talkline.engines.base import EngineError
 from talkline.engines.pool import InferencePool
 from talkline.jobs.errors import JobFailed
-from talkline.jobs.model import Job
+from talkline.jobs.job import Job
 from talkline.jobs.worker import JobEvents
 from talkline.metrics import JOBS, observe_timings
 from talkline.pipeline import AudioInput, Pipeline, TextInput, Turn, TurnOptions

@@ -21,7 +21,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from talkline.jobs.errors import JobClosed, JobFailed
-from talkline.jobs.model import Job, JobOutcome
+from talkline.jobs.job import Job, JobOutcome
 from talkline.jobs.ports import Delivery, EventLog, JobQueue
 from talkline.jobs.redact import redacted_traceback
 

@@ -4,7 +4,7 @@ import pytest
 from pydantic import ValidationError
 
 from talkline.jobs import MAX_AUDIO_BYTES, Job, JobNotFound, JobStatus, is_job_id, owned_by
-from talkline.jobs.model import queued_record
+from talkline.jobs.job import queued_record
 from talkline.jobs.redact import redact
 from tests.jobs.helpers import chat_job, voice_job
 
