@@ -37,7 +37,7 @@ from talkline.protocol.realtime.server_events import (
     OutputAudioBufferClearedEvent,
     SessionUpdatedEvent,
 )
-from talkline.realtime.router import EventRouter
+from talkline.realtime.event_router import EventRouter
 from talkline.realtime.session import RealtimeSession
 
 MIN_COMMIT_MS = 100

@@ -48,12 +48,12 @@ from talkline.protocol.realtime.server_events import (
 )
 from talkline.protocol.realtime.session import ServerVad, Session, merge_session
 from talkline.realtime.conversation import Conversation
+from talkline.realtime.event_router import EventRouter
 from talkline.realtime.listener import Listener, Utterance
 from talkline.realtime.locks import SessionLocks
 from talkline.realtime.playback import PlaybackClock
 from talkline.realtime.recorder import CallRecorder
 from talkline.realtime.responder import Responder, ResponsePlan, ResponseServices
-from talkline.realtime.router import EventRouter
 from talkline.realtime.transport import ClientGone, Transport
 from talkline.realtime.turn_taking import Backchannel, SpeechStarted, SpeechStopped, TurnEvent, VadSettings
 from talkline.settings import Settings
