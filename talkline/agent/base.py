@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from talkline.agent.conversation import HistoryItem
+from talkline.agent.history import HistoryItem
 from talkline.agent.tools import ToolSpec
 from talkline.audio.pcm import Pcm
 

@@ -20,7 +20,7 @@ from openai.types.chat import ChatCompletionChunk
 from openai.types.chat.chat_completion_chunk import ChoiceDeltaToolCall
 
 from talkline.agent.base import AgentEvent, AgentRequest, TextDelta, ToolCallRequest, ToolChoice
-from talkline.agent.conversation import HistoryItem, Message, ToolOutput
+from talkline.agent.history import HistoryItem, Message, ToolOutput
 from talkline.agent.skill import new_call_id
 from talkline.agent.tools import ToolSpec
 from talkline.engines.base import EngineError

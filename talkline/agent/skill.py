@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
 from talkline.agent.base import Agent, AgentEvent, AgentRequest, TextDelta, ToolCallRequest
-from talkline.agent.conversation import Message, last_user_text, pending_tool_outputs
+from talkline.agent.history import Message, last_user_text, pending_tool_outputs
 from talkline.agent.tools import ToolSpec
 
 _WORD = re.compile(r"[A-Za-z]+|[가-힣]+")

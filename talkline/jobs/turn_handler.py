@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from talkline.agent.conversation import HistoryItem, Message
+from talkline.agent.history import HistoryItem, Message
 from talkline.audio import Pcm
 from talkline.audio.encode import encode_audio
 from talkline.audio.resample import resample

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from talkline.agent.base import Usage
-from talkline.agent.conversation import HistoryItem
+from talkline.agent.history import HistoryItem
 from talkline.agent.tools import ToolResult
 from talkline.audio import Pcm
 from talkline.engines.base import Transcription

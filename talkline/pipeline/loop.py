@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 
 from talkline.agent.base import Agent, AgentRequest, AudioDelta, ToolCallRequest, Usage, UsageReport
-from talkline.agent.conversation import HistoryItem, Message, ToolCall, ToolOutput
+from talkline.agent.history import HistoryItem, Message, ToolCall, ToolOutput
 from talkline.agent.tools import ToolContext, ToolLedger, ToolRegistry, ToolResult
 from talkline.metrics import TOOL_CALLS
 from talkline.pipeline.events import ResponseEnd, StopReason, TextOut, ToolCallOut, ToolResultOut

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from talkline.agent.base import Agent, AgentRequest, ToolChoice
-from talkline.agent.conversation import HistoryItem, Message
+from talkline.agent.history import HistoryItem, Message
 from talkline.agent.tools import ToolContext, ToolLedger, ToolSpec
 from talkline.audio import Pcm
 from talkline.audio.wav import read_wav

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from talkline.agent.conversation import HistoryItem, Message, ToolCall, ToolOutput
+from talkline.agent.history import HistoryItem, Message, ToolCall, ToolOutput
 from talkline.audio import Pcm
 from talkline.protocol.realtime.errors import (
     INVALID_AUDIO_END_MS,

@@ -14,7 +14,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from talkline.agent.conversation import HistoryItem
+from talkline.agent.history import HistoryItem
 from talkline.agent.tools import ToolLedger, ToolSpec
 from talkline.audio.echo import EchoDetector
 from talkline.audio.resample import RateMatcher

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from talkline.agent.base import ToolChoice
-from talkline.agent.conversation import HistoryItem, Message, ToolCall, ToolOutput
+from talkline.agent.history import HistoryItem, Message, ToolCall, ToolOutput
 from talkline.agent.tools import ToolSpec
 from talkline.auth.identity import Caller
 from talkline.engines.base import EngineError, TextToSpeech

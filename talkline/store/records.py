@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from talkline.agent.conversation import Role
+from talkline.agent.history import Role
 
 
 class TimedMessage(BaseModel):

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from talkline.agent.conversation import Message, Turn
+from talkline.agent.history import Message, Turn
 from talkline.store.records import utc
 from talkline.store.schema import ConversationRow, MessageRow
 

@@ -13,7 +13,7 @@ import pytest
 from pydantic import Field, SecretStr
 
 from talkline.agent.base import AgentRequest
-from talkline.agent.conversation import HistoryItem, Message, ToolCall, ToolOutput
+from talkline.agent.history import HistoryItem, Message, ToolCall, ToolOutput
 from talkline.agent.llm import SILENT_USER, LLMAgent, LLMUsage, chat_messages, message_tokens
 from talkline.agent.tools import ToolRegistry, ToolSpec
 from talkline.engines.base import EngineError

@@ -2,7 +2,7 @@ import json
 from collections.abc import AsyncIterator
 
 from talkline.agent.base import AgentRequest, TextDelta, ToolCallRequest
-from talkline.agent.conversation import Message, ToolCall, ToolOutput
+from talkline.agent.history import Message, ToolCall, ToolOutput
 from talkline.agent.skill import SkillAgent, fill_arguments
 from talkline.agent.tools import ToolSpec
 

@@ -34,7 +34,7 @@ from sqlalchemy import Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from talkline.agent.base import TextDelta, ToolCallRequest
-from talkline.agent.conversation import ToolOutput
+from talkline.agent.history import ToolOutput
 from talkline.agent.tools import ToolRegistry
 from talkline.profiles.applications import Application
 from talkline.profiles.base import Profile

@@ -12,7 +12,7 @@ import pytest
 from pydantic import Field
 
 from talkline.agent.base import AgentRequest
-from talkline.agent.conversation import Message
+from talkline.agent.history import Message
 from talkline.agent.llm import LLMAgent
 from talkline.agent.tools import ToolContext, ToolRegistry
 from talkline.engines.pool import InferencePool

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from talkline.agent.base import AgentEvent, AgentRequest, TextDelta, ToolCallRequest
-from talkline.agent.conversation import Message, last_user_text, pending_tool_outputs
+from talkline.agent.history import Message, last_user_text, pending_tool_outputs
 from talkline.agent.skill import new_call_id, stream_words
 from talkline.agent.tools import ToolRegistry
 from talkline.profiles.base import Profile, ProfileRegistry

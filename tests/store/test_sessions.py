@@ -1,4 +1,4 @@
-from talkline.agent.conversation import Message
+from talkline.agent.history import Message
 from talkline.store import Store
 
 

@@ -12,7 +12,7 @@ import secrets
 from collections.abc import AsyncIterator, Iterator, Sequence
 
 from talkline.agent.base import AgentEvent, AgentRequest, TextDelta, ToolCallRequest
-from talkline.agent.conversation import last_user_text, pending_tool_outputs
+from talkline.agent.history import last_user_text, pending_tool_outputs
 from talkline.agent.tools import ToolContext, ToolRegistry
 from talkline.profiles.eco.dialogue import Answered, Call, Plan, Planner, parse_json
 from talkline.profiles.eco.knowledge import Lang

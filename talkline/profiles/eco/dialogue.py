@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from talkline.agent.conversation import Message, ToolCall, ToolOutput, Turn, last_user_text
+from talkline.agent.history import Message, ToolCall, ToolOutput, Turn, last_user_text
 from talkline.profiles.eco import models
 from talkline.profiles.eco.bulk import FeeTable
 from talkline.profiles.eco.knowledge import KnowledgeBase, Lang

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from talkline.agent.base import Agent
-from talkline.agent.conversation import HistoryItem, Message, ToolOutput
+from talkline.agent.history import HistoryItem, Message, ToolOutput
 from talkline.agent.tools import ToolRegistry, ToolResult
 from talkline.pipeline import Pipeline, TextInput, TurnOptions
 from talkline.pipeline.events import ResponseEnd, TextOut

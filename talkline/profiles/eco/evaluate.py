@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from rich.console import Console
 from rich.table import Table
 
-from talkline.agent.conversation import Turn
+from talkline.agent.history import Turn
 from talkline.engines.pool import InferencePool
 from talkline.profiles.base import Profile
 from talkline.profiles.eco.dialogue import DISPOSAL, TOOL_NAMES

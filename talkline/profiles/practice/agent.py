@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any
 
 from talkline.agent.base import AgentEvent, AgentRequest, TextDelta
-from talkline.agent.conversation import Message, Turn
+from talkline.agent.history import Message, Turn
 from talkline.profiles.practice.catalog import common, persona_for, scenario_for
 from talkline.profiles.practice.language import reply_language
 from talkline.profiles.practice.models import Language, Line, Persona, Scenario

@@ -6,7 +6,7 @@ import json
 import re
 
 from talkline.agent.base import AgentRequest, TextDelta, ToolCallRequest
-from talkline.agent.conversation import Message, ToolCall, ToolOutput
+from talkline.agent.history import Message, ToolCall, ToolOutput
 from talkline.agent.tools import ToolSpec
 from talkline.engines.pool import InferencePool
 from talkline.profiles.base import Profile

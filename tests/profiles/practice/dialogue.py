@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from talkline.agent.base import AgentRequest, TextDelta
-from talkline.agent.conversation import Message, Turn
+from talkline.agent.history import Message, Turn
 from talkline.profiles.practice import PracticeAgent
 
 

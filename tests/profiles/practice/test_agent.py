@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from talkline.agent.base import AgentRequest, TextDelta
-from talkline.agent.conversation import Message, ToolCall, ToolOutput
+from talkline.agent.history import Message, ToolCall, ToolOutput
 from talkline.profiles.practice import (
     PracticeAgent,
     UnknownPersona,

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from faster_whisper import WhisperModel
 
-from talkline.agent.conversation import Message, Turn
+from talkline.agent.history import Message, Turn
 from talkline.profiles.practice import TimedMessage, call_finished, feedback
 from talkline.profiles.practice.catalog import common, scenario
 from tests.profiles.practice.dialogue import reply
