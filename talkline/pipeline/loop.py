@@ -20,7 +20,7 @@ from talkline.agent.history import HistoryItem, Message, ToolCall, ToolOutput
 from talkline.agent.tools import ToolContext, ToolLedger, ToolRegistry, ToolResult
 from talkline.metrics import TOOL_CALLS
 from talkline.pipeline.events import ResponseEnd, StopReason, TextOut, ToolCallOut, ToolResultOut
-from talkline.pipeline.speech import Emit, Speech
+from talkline.pipeline.speakers import Emit, Speech
 
 MAX_TOOL_STEPS = 6
 

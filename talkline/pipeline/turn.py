@@ -29,7 +29,7 @@ from talkline.audio.wav import read_wav
 from talkline.engines.base import EngineError, SpeechToText, TextToSpeech, Transcription
 from talkline.pipeline.events import InputReady, PipelineEvent, ResponseEnd, Transcribed
 from talkline.pipeline.loop import ToolLoop
-from talkline.pipeline.speech import SentenceSpeaker, Silence, Speech, SpeechOptions, SpeechPieces
+from talkline.pipeline.speakers import SentenceSpeaker, Silence, Speech, SpeechOptions, SpeechPieces
 from talkline.pipeline.timings import TurnTimings
 from talkline.profiles.base import Profile
 
