@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from talkline.profiles.practice.store import PracticeSessionNotFound, practice_history
+from talkline.profiles.practice.call_history import PracticeSessionNotFound, practice_history
 from talkline.settings import Settings
 from talkline.store import (
     ConversationNotFound,

@@ -17,11 +17,11 @@ from talkline.engines.pool import InferencePool
 from talkline.profiles.applications import Application, AppServices
 from talkline.profiles.base import Profile
 from talkline.profiles.card import OptionChoice, ProfileCard, ProfileOption
+from talkline.profiles.practice.call_history import PracticeSessionRow
 from talkline.profiles.practice.catalog import personas, scenarios
 from talkline.profiles.practice.history import finish_practice_call
 from talkline.profiles.practice.instructions import instructions_for
 from talkline.profiles.practice.models import Text
-from talkline.profiles.practice.store import PracticeSessionRow
 
 WEB_DIR = Path(__file__).resolve().parent / "web"
 

@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from talkline.profiles.practice.call_history import PracticeSessionSummary, practice_history
 from talkline.profiles.practice.catalog import persona_for, scenario_for
 from talkline.profiles.practice.feedback import feedback
-from talkline.profiles.practice.store import PracticeSessionSummary, practice_history
 from talkline.store import Store, TimedMessage
 
 PROFILE = "practice"

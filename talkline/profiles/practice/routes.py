@@ -7,14 +7,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel
 
-from talkline.profiles.practice.catalog import personas, scenarios
-from talkline.profiles.practice.models import Persona, Scenario
-from talkline.profiles.practice.store import (
+from talkline.profiles.practice.call_history import (
     PracticeSession,
     PracticeSessionNotFound,
     PracticeSessionSummary,
     practice_history,
 )
+from talkline.profiles.practice.catalog import personas, scenarios
+from talkline.profiles.practice.models import Persona, Scenario
 from talkline.store import Store
 
 NOT_FOUND = "practice session not found"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from talkline.profiles.practice import UnknownScenario, finish_practice_call, save_practice_call
-from talkline.profiles.practice.store import practice_history
+from talkline.profiles.practice.call_history import practice_history
 from talkline.store import ConversationNotFound, Store, TimedMessage, create_store
 
 OPTIONS = {"scenario": "directions", "persona": "saerom"}
