@@ -16,7 +16,7 @@ from talkline.http_errors import install_error_handlers
 from talkline.jobs.routes import jobs_router, upload_limit_middleware
 from talkline.profiles.applications import AppServices
 from talkline.realtime.client_secrets import SecretMinter, secrets_router
-from talkline.realtime.endpoint import realtime_router
+from talkline.realtime.websocket_endpoint import realtime_router
 from talkline.rest import rest_router
 from talkline.runtime import Runtime
 from talkline.settings import Settings
