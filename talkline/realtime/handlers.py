@@ -45,7 +45,7 @@ MIN_COMMIT_MS = 100
 router = EventRouter()
 
 
-@router.on("session.update")
+@router.on(SessionUpdateEvent)
 async def session_update(session: RealtimeSession, event: SessionUpdateEvent) -> None:
     patch = event.patch()
     session.locks.check_update(session.config, patch)
@@ -65,7 +65,7 @@ def _refuse_shadowed_tools(names: list[str], session: RealtimeSession, param: st
                                 param=f"{param}[{index}].name")
 
 
-@router.on("input_audio_buffer.append")
+@router.on(InputAudioBufferAppendEvent)
 async def append_audio(session: RealtimeSession, event: InputAudioBufferAppendEvent) -> None:
     audio = decode_base64_audio(event.audio)
     try:
@@ -75,7 +75,7 @@ async def append_audio(session: RealtimeSession, event: InputAudioBufferAppendEv
     await session.on_turn_events(turns)
 
 
-@router.on("input_audio_buffer.commit")
+@router.on(InputAudioBufferCommitEvent)
 async def commit_audio(session: RealtimeSession, event: InputAudioBufferCommitEvent) -> None:
     buffered = session.listener.buffer.duration_ms
     if buffered < MIN_COMMIT_MS:
@@ -85,13 +85,13 @@ async def commit_audio(session: RealtimeSession, event: InputAudioBufferCommitEv
     await session.commit(session.listener.take_all())
 
 
-@router.on("input_audio_buffer.clear")
+@router.on(InputAudioBufferClearEvent)
 async def clear_audio(session: RealtimeSession, event: InputAudioBufferClearEvent) -> None:
     session.listener.clear()
     await session.send(InputAudioBufferClearedEvent())
 
 
-@router.on("conversation.item.create")
+@router.on(ConversationItemCreateEvent)
 async def create_item(session: RealtimeSession, event: ConversationItemCreateEvent) -> None:
     item = event.item
     previous = session.conversation.add(item, event.previous_item_id)
@@ -115,7 +115,7 @@ def _transcribe_attached_audio(session: RealtimeSession, item: UserMessage) -> N
             return
 
 
-@router.on("conversation.item.retrieve")
+@router.on(ConversationItemRetrieveEvent)
 async def retrieve_item(session: RealtimeSession, event: ConversationItemRetrieveEvent) -> None:
     item = session.conversation.get(event.item_id).model_copy(deep=True)
     if isinstance(item, UserMessage) and (audio := session.conversation.user_audio(item.id)) is not None:
@@ -129,13 +129,13 @@ async def retrieve_item(session: RealtimeSession, event: ConversationItemRetriev
     await session.send(ConversationItemRetrievedEvent(item=item))
 
 
-@router.on("conversation.item.delete")
+@router.on(ConversationItemDeleteEvent)
 async def delete_item(session: RealtimeSession, event: ConversationItemDeleteEvent) -> None:
     session.conversation.delete(event.item_id)
     await session.send(ConversationItemDeletedEvent(item_id=event.item_id))
 
 
-@router.on("conversation.item.truncate")
+@router.on(ConversationItemTruncateEvent)
 async def truncate_item(session: RealtimeSession, event: ConversationItemTruncateEvent) -> None:
     session.conversation.truncate(event.item_id, event.content_index, event.audio_end_ms)
     session.playback.stop()
@@ -144,7 +144,7 @@ async def truncate_item(session: RealtimeSession, event: ConversationItemTruncat
                                                       audio_end_ms=event.audio_end_ms))
 
 
-@router.on("response.create")
+@router.on(ResponseCreateEvent)
 async def create_response(session: RealtimeSession, event: ResponseCreateEvent) -> None:
     if session.config.type == "transcription":
         raise ProtocolError(INVALID_VALUE, "transcription sessions do not create responses", param="type")
@@ -153,7 +153,7 @@ async def create_response(session: RealtimeSession, event: ResponseCreateEvent) 
     await session.start_response(event.response)
 
 
-@router.on("response.cancel")
+@router.on(ResponseCancelEvent)
 async def cancel_response(session: RealtimeSession, event: ResponseCancelEvent) -> None:
     candidates = [r for r in (session.state.active, *session.state.out_of_band) if r is not None and not r.done]
     if event.response_id is not None:
@@ -166,7 +166,7 @@ async def cancel_response(session: RealtimeSession, event: ResponseCancelEvent) 
     session.echo.interrupt()
 
 
-@router.on("output_audio_buffer.clear")
+@router.on(OutputAudioBufferClearEvent)
 async def clear_output(session: RealtimeSession, event: OutputAudioBufferClearEvent) -> None:
     """On a WebSocket the client owns playback; the server only stops counting it as audible."""
     session.playback.stop()

@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Field, TypeAdapter, ValidationError, field_serializer
 
@@ -29,7 +29,7 @@ from talkline.protocol.realtime.session import (
     Tools,
     Voice,
 )
-from talkline.protocol.realtime.wire import ALL_FIELDS, WireModel
+from talkline.protocol.realtime.wire import ALL_FIELDS, WireModel, event_type
 
 MAX_APPEND_BASE64_CHARS = 20 * 1024 * 1024  # 15 MiB of audio per append, base64-encoded
 
@@ -46,7 +46,7 @@ class ClientEventBase(WireModel):
 
 
 class SessionUpdateEvent(ClientEventBase):
-    type: Literal["session.update"] = "session.update"
+    type: Literal["session.update"]
     session: Session
 
     def patch(self) -> dict[str, Any]:
@@ -60,16 +60,16 @@ class SessionUpdateEvent(ClientEventBase):
 
 
 class InputAudioBufferAppendEvent(ClientEventBase):
-    type: Literal["input_audio_buffer.append"] = "input_audio_buffer.append"
+    type: Literal["input_audio_buffer.append"]
     audio: Annotated[str, Field(max_length=MAX_APPEND_BASE64_CHARS)]  # base64, session input format
 
 
 class InputAudioBufferCommitEvent(ClientEventBase):
-    type: Literal["input_audio_buffer.commit"] = "input_audio_buffer.commit"
+    type: Literal["input_audio_buffer.commit"]
 
 
 class InputAudioBufferClearEvent(ClientEventBase):
-    type: Literal["input_audio_buffer.clear"] = "input_audio_buffer.clear"
+    type: Literal["input_audio_buffer.clear"]
 
 
 class ConversationItemCreateEvent(ClientEventBase):
@@ -77,25 +77,25 @@ class ConversationItemCreateEvent(ClientEventBase):
 
     omit_if_none = frozenset({"event_id", "previous_item_id"})
 
-    type: Literal["conversation.item.create"] = "conversation.item.create"
+    type: Literal["conversation.item.create"]
     previous_item_id: str | None = None
     item: ConversationItem
 
 
 class ConversationItemRetrieveEvent(ClientEventBase):
-    type: Literal["conversation.item.retrieve"] = "conversation.item.retrieve"
+    type: Literal["conversation.item.retrieve"]
     item_id: str
 
 
 class ConversationItemDeleteEvent(ClientEventBase):
-    type: Literal["conversation.item.delete"] = "conversation.item.delete"
+    type: Literal["conversation.item.delete"]
     item_id: str
 
 
 class ConversationItemTruncateEvent(ClientEventBase):
     """Keeps only the first `audio_end_ms` of an assistant item's audio: what the user actually heard."""
 
-    type: Literal["conversation.item.truncate"] = "conversation.item.truncate"
+    type: Literal["conversation.item.truncate"]
     item_id: str
     content_index: Annotated[int, Field(ge=0)] = 0
     audio_end_ms: Annotated[int, Field(ge=0)]
@@ -140,19 +140,19 @@ class ResponseParams(WireModel):
 class ResponseCreateEvent(ClientEventBase):
     omit_if_none = frozenset({"event_id", "response"})
 
-    type: Literal["response.create"] = "response.create"
+    type: Literal["response.create"]
     response: ResponseParams | None = None
 
 
 class ResponseCancelEvent(ClientEventBase):
     omit_if_none = frozenset({"event_id", "response_id"})
 
-    type: Literal["response.cancel"] = "response.cancel"
+    type: Literal["response.cancel"]
     response_id: str | None = None
 
 
 class OutputAudioBufferClearEvent(ClientEventBase):
-    type: Literal["output_audio_buffer.clear"] = "output_audio_buffer.clear"
+    type: Literal["output_audio_buffer.clear"]
 
 
 ClientEvent = Annotated[
@@ -171,11 +171,7 @@ ClientEvent = Annotated[
 ]
 
 _CLIENT_EVENTS: TypeAdapter[ClientEvent] = TypeAdapter(ClientEvent)
-CLIENT_EVENT_TYPES: tuple[str, ...] = (
-    "session.update", "input_audio_buffer.append", "input_audio_buffer.commit", "input_audio_buffer.clear",
-    "conversation.item.create", "conversation.item.retrieve", "conversation.item.delete",
-    "conversation.item.truncate", "response.create", "response.cancel", "output_audio_buffer.clear",
-)
+CLIENT_EVENT_TYPES: tuple[str, ...] = tuple(event_type(model) for model in get_args(get_args(ClientEvent)[0]))
 
 
 def parse_client_event(raw: str | bytes, *, beta: bool = False) -> ClientEvent:

@@ -49,7 +49,7 @@ class ErrorDetail(WireModel):
 
 
 class ErrorEvent(WireModel):
-    type: Literal["error"] = "error"
+    type: Literal["error"]
     event_id: str = Field(default_factory=lambda: new_id("event"))
     error: ErrorDetail
 

@@ -102,13 +102,13 @@ class ResponseAudioPart(WireModel):
 
     omit_if_none = frozenset({"audio"})
 
-    type: Literal["audio"] = "audio"
+    type: Literal["audio"]
     transcript: str = ""
     audio: str | None = None
 
 
 class ResponseTextPart(WireModel):
-    type: Literal["text"] = "text"
+    type: Literal["text"]
     text: str = ""
 
 
@@ -118,12 +118,12 @@ ResponsePart = Annotated[ResponseAudioPart | ResponseTextPart, Field(discriminat
 # ── session and conversation ────────────────────────────────────────────────────────────────────
 
 class SessionCreatedEvent(ServerEventBase):
-    type: Literal["session.created"] = "session.created"
+    type: Literal["session.created"]
     session: Session
 
 
 class SessionUpdatedEvent(ServerEventBase):
-    type: Literal["session.updated"] = "session.updated"
+    type: Literal["session.updated"]
     session: Session
 
 
@@ -133,18 +133,18 @@ class Conversation(WireModel):
 
 
 class ConversationCreatedEvent(ServerEventBase):
-    type: Literal["conversation.created"] = "conversation.created"
+    type: Literal["conversation.created"]
     conversation: Conversation = Field(default_factory=Conversation)
 
 
 class ConversationItemAddedEvent(ServerEventBase):
-    type: Literal["conversation.item.added"] = "conversation.item.added"
+    type: Literal["conversation.item.added"]
     previous_item_id: str | None = None
     item: ConversationItem
 
 
 class ConversationItemDoneEvent(ServerEventBase):
-    type: Literal["conversation.item.done"] = "conversation.item.done"
+    type: Literal["conversation.item.done"]
     previous_item_id: str | None = None
     item: ConversationItem
 
@@ -152,23 +152,23 @@ class ConversationItemDoneEvent(ServerEventBase):
 class ConversationItemCreatedEvent(ServerEventBase):
     """Kept in the GA types; the GA service sends added/done, beta clients get this (see beta.py)."""
 
-    type: Literal["conversation.item.created"] = "conversation.item.created"
+    type: Literal["conversation.item.created"]
     previous_item_id: str | None = None
     item: ConversationItem
 
 
 class ConversationItemRetrievedEvent(ServerEventBase):
-    type: Literal["conversation.item.retrieved"] = "conversation.item.retrieved"
+    type: Literal["conversation.item.retrieved"]
     item: ConversationItem
 
 
 class ConversationItemDeletedEvent(ServerEventBase):
-    type: Literal["conversation.item.deleted"] = "conversation.item.deleted"
+    type: Literal["conversation.item.deleted"]
     item_id: str
 
 
 class ConversationItemTruncatedEvent(ServerEventBase):
-    type: Literal["conversation.item.truncated"] = "conversation.item.truncated"
+    type: Literal["conversation.item.truncated"]
     item_id: str
     content_index: int
     audio_end_ms: int
@@ -190,7 +190,7 @@ class TranscriptionTokenDetails(WireModel):
 class TranscriptionTokenUsage(WireModel):
     omit_if_none = frozenset({"input_token_details"})
 
-    type: Literal["tokens"] = "tokens"
+    type: Literal["tokens"]
     input_tokens: int = 0
     output_tokens: int = 0
     total_tokens: int = 0
@@ -198,7 +198,7 @@ class TranscriptionTokenUsage(WireModel):
 
 
 class TranscriptionDurationUsage(WireModel):
-    type: Literal["duration"] = "duration"
+    type: Literal["duration"]
     seconds: float
 
 
@@ -208,8 +208,7 @@ TranscriptionUsage = Annotated[TranscriptionTokenUsage | TranscriptionDurationUs
 class InputAudioTranscriptionDeltaEvent(ServerEventBase):
     omit_if_none = frozenset({"logprobs"})
 
-    type: Literal["conversation.item.input_audio_transcription.delta"] = (
-        "conversation.item.input_audio_transcription.delta")
+    type: Literal["conversation.item.input_audio_transcription.delta"]
     item_id: str
     content_index: int = 0
     delta: str
@@ -219,8 +218,7 @@ class InputAudioTranscriptionDeltaEvent(ServerEventBase):
 class InputAudioTranscriptionCompletedEvent(ServerEventBase):
     omit_if_none = frozenset({"logprobs"})
 
-    type: Literal["conversation.item.input_audio_transcription.completed"] = (
-        "conversation.item.input_audio_transcription.completed")
+    type: Literal["conversation.item.input_audio_transcription.completed"]
     item_id: str
     content_index: int = 0
     transcript: str
@@ -236,8 +234,7 @@ class TranscriptionError(WireModel):
 
 
 class InputAudioTranscriptionFailedEvent(ServerEventBase):
-    type: Literal["conversation.item.input_audio_transcription.failed"] = (
-        "conversation.item.input_audio_transcription.failed")
+    type: Literal["conversation.item.input_audio_transcription.failed"]
     item_id: str
     content_index: int = 0
     error: TranscriptionError
@@ -246,8 +243,7 @@ class InputAudioTranscriptionFailedEvent(ServerEventBase):
 class InputAudioTranscriptionSegmentEvent(ServerEventBase):
     """Diarized transcription segment (GA only)."""
 
-    type: Literal["conversation.item.input_audio_transcription.segment"] = (
-        "conversation.item.input_audio_transcription.segment")
+    type: Literal["conversation.item.input_audio_transcription.segment"]
     id: str
     item_id: str
     content_index: int = 0
@@ -260,31 +256,31 @@ class InputAudioTranscriptionSegmentEvent(ServerEventBase):
 # ── input audio buffer ──────────────────────────────────────────────────────────────────────────
 
 class InputAudioBufferSpeechStartedEvent(ServerEventBase):
-    type: Literal["input_audio_buffer.speech_started"] = "input_audio_buffer.speech_started"
+    type: Literal["input_audio_buffer.speech_started"]
     audio_start_ms: int
     item_id: str  # the id the user item will get
 
 
 class InputAudioBufferSpeechStoppedEvent(ServerEventBase):
-    type: Literal["input_audio_buffer.speech_stopped"] = "input_audio_buffer.speech_stopped"
+    type: Literal["input_audio_buffer.speech_stopped"]
     audio_end_ms: int
     item_id: str
 
 
 class InputAudioBufferCommittedEvent(ServerEventBase):
-    type: Literal["input_audio_buffer.committed"] = "input_audio_buffer.committed"
+    type: Literal["input_audio_buffer.committed"]
     previous_item_id: str | None = None
     item_id: str
 
 
 class InputAudioBufferClearedEvent(ServerEventBase):
-    type: Literal["input_audio_buffer.cleared"] = "input_audio_buffer.cleared"
+    type: Literal["input_audio_buffer.cleared"]
 
 
 class InputAudioBufferTimeoutTriggeredEvent(ServerEventBase):
     """The user stayed silent for `idle_timeout_ms` (GA only)."""
 
-    type: Literal["input_audio_buffer.timeout_triggered"] = "input_audio_buffer.timeout_triggered"
+    type: Literal["input_audio_buffer.timeout_triggered"]
     audio_start_ms: int
     audio_end_ms: int
     item_id: str
@@ -293,26 +289,26 @@ class InputAudioBufferTimeoutTriggeredEvent(ServerEventBase):
 # ── responses ───────────────────────────────────────────────────────────────────────────────────
 
 class ResponseCreatedEvent(ServerEventBase):
-    type: Literal["response.created"] = "response.created"
+    type: Literal["response.created"]
     response: RealtimeResponse
 
 
 class ResponseDoneEvent(ServerEventBase):
     """Always sent when a response ends, also when cancelled or failed."""
 
-    type: Literal["response.done"] = "response.done"
+    type: Literal["response.done"]
     response: RealtimeResponse
 
 
 class ResponseOutputItemAddedEvent(ServerEventBase):
-    type: Literal["response.output_item.added"] = "response.output_item.added"
+    type: Literal["response.output_item.added"]
     response_id: str
     output_index: int
     item: ConversationItem
 
 
 class ResponseOutputItemDoneEvent(ServerEventBase):
-    type: Literal["response.output_item.done"] = "response.output_item.done"
+    type: Literal["response.output_item.done"]
     response_id: str
     output_index: int
     item: ConversationItem
@@ -326,46 +322,46 @@ class _ContentEvent(ServerEventBase):
 
 
 class ResponseContentPartAddedEvent(_ContentEvent):
-    type: Literal["response.content_part.added"] = "response.content_part.added"
+    type: Literal["response.content_part.added"]
     part: ResponsePart
 
 
 class ResponseContentPartDoneEvent(_ContentEvent):
-    type: Literal["response.content_part.done"] = "response.content_part.done"
+    type: Literal["response.content_part.done"]
     part: ResponsePart
 
 
 class ResponseOutputAudioDeltaEvent(_ContentEvent):
-    type: Literal["response.output_audio.delta"] = "response.output_audio.delta"
+    type: Literal["response.output_audio.delta"]
     delta: str  # base64 audio in the session's output format
 
 
 class ResponseOutputAudioDoneEvent(_ContentEvent):
-    type: Literal["response.output_audio.done"] = "response.output_audio.done"
+    type: Literal["response.output_audio.done"]
 
 
 class ResponseOutputAudioTranscriptDeltaEvent(_ContentEvent):
-    type: Literal["response.output_audio_transcript.delta"] = "response.output_audio_transcript.delta"
+    type: Literal["response.output_audio_transcript.delta"]
     delta: str
 
 
 class ResponseOutputAudioTranscriptDoneEvent(_ContentEvent):
-    type: Literal["response.output_audio_transcript.done"] = "response.output_audio_transcript.done"
+    type: Literal["response.output_audio_transcript.done"]
     transcript: str
 
 
 class ResponseOutputTextDeltaEvent(_ContentEvent):
-    type: Literal["response.output_text.delta"] = "response.output_text.delta"
+    type: Literal["response.output_text.delta"]
     delta: str
 
 
 class ResponseOutputTextDoneEvent(_ContentEvent):
-    type: Literal["response.output_text.done"] = "response.output_text.done"
+    type: Literal["response.output_text.done"]
     text: str
 
 
 class ResponseFunctionCallArgumentsDeltaEvent(ServerEventBase):
-    type: Literal["response.function_call_arguments.delta"] = "response.function_call_arguments.delta"
+    type: Literal["response.function_call_arguments.delta"]
     response_id: str
     item_id: str
     output_index: int
@@ -374,7 +370,7 @@ class ResponseFunctionCallArgumentsDeltaEvent(ServerEventBase):
 
 
 class ResponseFunctionCallArgumentsDoneEvent(ServerEventBase):
-    type: Literal["response.function_call_arguments.done"] = "response.function_call_arguments.done"
+    type: Literal["response.function_call_arguments.done"]
     response_id: str
     item_id: str
     output_index: int
@@ -386,17 +382,17 @@ class ResponseFunctionCallArgumentsDoneEvent(ServerEventBase):
 # ── output audio buffer (WebRTC/SIP playout; a WebSocket server only acknowledges clear) ────────
 
 class OutputAudioBufferStartedEvent(ServerEventBase):
-    type: Literal["output_audio_buffer.started"] = "output_audio_buffer.started"
+    type: Literal["output_audio_buffer.started"]
     response_id: str
 
 
 class OutputAudioBufferStoppedEvent(ServerEventBase):
-    type: Literal["output_audio_buffer.stopped"] = "output_audio_buffer.stopped"
+    type: Literal["output_audio_buffer.stopped"]
     response_id: str
 
 
 class OutputAudioBufferClearedEvent(ServerEventBase):
-    type: Literal["output_audio_buffer.cleared"] = "output_audio_buffer.cleared"
+    type: Literal["output_audio_buffer.cleared"]
     response_id: str
 
 
@@ -410,7 +406,7 @@ class RateLimit(WireModel):
 
 
 class RateLimitsUpdatedEvent(ServerEventBase):
-    type: Literal["rate_limits.updated"] = "rate_limits.updated"
+    type: Literal["rate_limits.updated"]
     rate_limits: list[RateLimit]
 
 

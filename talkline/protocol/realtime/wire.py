@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, get_args
 
 from pydantic import BaseModel, ConfigDict, SerializationInfo, SerializerFunctionWrapHandler, model_serializer
+from pydantic_core import PydanticUndefined
 
 _WIRE = {"wire": True}
 ALL_FIELDS = "*"
@@ -20,6 +21,15 @@ class WireModel(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     omit_if_none: ClassVar[frozenset[str]] = frozenset()
 
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        """A `type: Literal["…"]` of one value is that value by default: an event's type is written once."""
+        super().__pydantic_init_subclass__(**kwargs)
+        field = cls.model_fields.get("type")
+        if field is not None and field.default is PydanticUndefined and len(get_args(field.annotation)) == 1:
+            field.default = get_args(field.annotation)[0]
+            cls.model_rebuild(force=True)
+
     @model_serializer(mode="wrap")
     def _omit_absent(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Any:
         data = handler(self)
@@ -28,6 +38,12 @@ class WireModel(BaseModel):
         omit_all = ALL_FIELDS in self.omit_if_none
         return {key: value for key, value in data.items()
                 if value is not None or not (omit_all or key in self.omit_if_none)}
+
+
+def event_type(model: type[BaseModel]) -> str:
+    """The `type` an event class carries (its one Literal value)."""
+    (value,) = get_args(model.model_fields["type"].annotation)
+    return value
 
 
 def dump(model: BaseModel) -> dict[str, Any]:
