@@ -7,7 +7,11 @@ from typing import Any
 
 import pytest
 
-from talkline.protocol.realtime.client_events import CLIENT_EVENT_TYPES, ResponseCancelEvent, SessionUpdateEvent
+from talkline.protocol.realtime.client_events import (
+    CLIENT_EVENT_TYPES,
+    ResponseCancelEvent,
+    SessionUpdateEvent,
+)
 from talkline.realtime.event_router import DuplicateHandler, EventRouter
 from talkline.realtime.handlers import router
 
