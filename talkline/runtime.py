@@ -60,8 +60,9 @@ class Runtime:
     profile_pipelines: dict[str, Pipeline] = field(default_factory=dict)  # profiles with engines of their own
 
     @classmethod
-    def create(cls, settings: Settings) -> Runtime:
-        """Raises ProfilesFileError when `settings.profiles_file` cannot be used."""
+    def create(cls, settings: Settings, *, engines: Engines | None = None) -> Runtime:
+        """Raises ProfilesFileError when `settings.profiles_file` cannot be used. `engines`: speech engines
+        already loaded (tests share one set between servers), else `settings.engines` chooses them."""
         pool = InferencePool(settings.inference_workers)
         applications = installed_applications()
         profiles = load_profiles(pool, default=settings.default_profile, profiles_file=settings.profiles_file,
@@ -73,12 +74,11 @@ class Runtime:
         return cls(settings=settings, pool=pool, profiles=profiles, applications=applications,
                    secrets=secrets, mint_limiter=limiter, authenticator=Authenticator(settings, secrets),
                    admission=Admission(settings.max_sessions), redis=redis,
-                   store=create_store(store_url(settings)))
+                   store=create_store(store_url(settings)), engines=engines)
 
     async def load_engines(self) -> None:
-        from talkline.engines.local import load_local_engines
-
-        self.engines = await load_local_engines(self.settings.data_dir, self.pool, settings=self.settings)
+        if self.engines is None:
+            self.engines = await self._shared_engines()
         shared = self.engines
         for profile in self.profiles:
             choice = profile.engines
@@ -88,6 +88,15 @@ class Runtime:
                     stt=choice.speech_to_text(shared), tts=choice.text_to_speech(shared),
                     audio_model=audio_model.build(profile.name) if audio_model else None)
         self.pipeline = Pipeline(stt=shared.stt, tts=shared.tts)
+
+    async def _shared_engines(self) -> Engines:
+        if self.settings.engines == "fake":
+            from talkline.engines.fake import fake_engines
+
+            return fake_engines()
+        from talkline.engines.local import load_local_engines
+
+        return await load_local_engines(self.settings.data_dir, self.pool, settings=self.settings)
 
     @property
     def ready(self) -> bool:
@@ -121,7 +130,8 @@ class Runtime:
     async def services(self) -> AsyncIterator[None]:
         """Models, the store and the job backends: what both the server and a worker need."""
         await self.load_engines()
-        await asyncio.gather(*(profile.warm_up() for profile in self.profiles if profile.warm_up))
+        if self.settings.warm_up:
+            await asyncio.gather(*(profile.warm_up() for profile in self.profiles if profile.warm_up))
         await self.store.start()
         self.backends = create_backends(self.settings)
         try:

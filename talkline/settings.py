@@ -6,7 +6,7 @@ import ipaddress
 import os
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     session_max_seconds: int = 3600
 
     # engines
+    engines: Literal["local", "fake"] = "local"  # fake: deterministic, model-free speech engines (tests)
+    warm_up: bool = True  # load the applications' own models (eco's index) at start, not at the first question
     profiles_file: Path | None = None
     # a CTranslate2 whisper folder to use instead of the bundled whisper-base (not hash-pinned; must hold
     # model.bin, config.json, tokenizer.json and vocabulary.json)

@@ -54,7 +54,7 @@ class SkillAgent:
         client_tools = [t for t in request.tools if t.name not in self.own_tools]
         answered = pending_tool_outputs(list(request.history))
         if answered and all(call.name not in self.own_tools for call, _ in answered):
-            async for delta in stream_words(_read_back(answered, speaks_korean(request))):
+            async for delta in stream_words(read_back(answered, speaks_korean(request))):
                 yield delta
             return
         if not answered and (call := choose_client_tool(request, client_tools)) is not None:
@@ -152,7 +152,7 @@ def _empty(prop: Mapping[str, Any]) -> Any:
         prop.get("type", "string"), "")
 
 
-def _read_back(answered: list, korean: bool) -> str:
+def read_back(answered: list, korean: bool) -> str:
     sentences = []
     for call, output in answered:
         facts = _facts(output.output)

@@ -55,8 +55,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints, ValidationError
 
-from talkline.agent.base import AgentRequest
+from talkline.agent.base import Agent, AgentRequest
 from talkline.agent.llm import InstructionRenderer
+from talkline.agent.skill import SkillAgent
 from talkline.agent.tools import ToolRegistry
 from talkline.engines.pool import InferencePool
 from talkline.profiles.base import Profile, ProfileRegistry
@@ -66,6 +67,7 @@ from talkline.profiles.engines import (
     AgentChoice,
     AudioModelChoice,
     EngineChoice,
+    FakeEngine,
     KeyedEngine,
     RealtimeChoice,
     RemoteAgent,
@@ -205,8 +207,8 @@ def _configure(name: str, entry: ProfileEntry, known: Mapping[str, Profile], poo
     if start is None:
         return _fresh(name, entry, pool, where)
     renderer = None if entry.instructions is not None else _renderer(start)
-    llm = entry.agent.build(name, renderer) if isinstance(entry.agent, RemoteAgent) else None
     tools = _tools(start.tools, entry.tools, pool, where)
+    llm = _agent(name, entry, renderer, tools)
 
     def configured(profile: Profile) -> Profile:
         """The file's choices over `profile` (also over each per-session variant, e.g. a practice scenario)."""
@@ -223,6 +225,18 @@ def _configure(name: str, entry: ProfileEntry, known: Mapping[str, Profile], poo
     return configured(start)
 
 
+def _agent(name: str, entry: ProfileEntry, renderer: InstructionRenderer | None, tools: ToolRegistry
+           ) -> Agent | None:
+    """The agent the file chooses (None: the profile's own)."""
+    if isinstance(entry.agent, RemoteAgent):
+        return entry.agent.build(name, renderer)
+    if isinstance(entry.agent, FakeEngine):
+        from talkline.engines.fake import FakeAgent
+
+        return SkillAgent(FakeAgent(), own_tools=[spec.name for spec in tools.specs()])
+    return None
+
+
 def _base(entry: ProfileEntry, known: Mapping[str, Profile], where: _Where) -> Profile | None:
     if entry.base is None:
         return None
@@ -232,12 +246,13 @@ def _base(entry: ProfileEntry, known: Mapping[str, Profile], where: _Where) -> P
 
 
 def _fresh(name: str, entry: ProfileEntry, pool: InferencePool | None, where: _Where) -> Profile:
-    if not isinstance(entry.agent, RemoteAgent):
-        raise where.error("agent", 'a new profile needs an agent table with kind = "openai", or a base profile')
+    if not isinstance(entry.agent, RemoteAgent | FakeEngine):
+        raise where.error("agent", 'a new profile needs an agent table with kind = "openai" (or "fake"), or a base profile')
     if entry.instructions is None:
         raise where.error("instructions", "a new profile needs instructions, or a base profile")
+    tools = _tools(ToolRegistry(), entry.tools, pool, where)
     return Profile(name=name, description=entry.description or "", instructions=entry.instructions,
-                   agent=entry.agent.build(name, None), tools=_tools(ToolRegistry(), entry.tools, pool, where),
+                   agent=_agent(name, entry, None, tools), tools=tools,
                    language=entry.language, voice=entry.voice or "alloy", options=dict(entry.options),
                    engines=EngineChoice(**entry.engines()))
 

@@ -2,6 +2,7 @@
 one pydantic model per kind, told apart by `kind`.
 
     local   the process's own engine (offline by default; the profile's own agent)
+    fake    deterministic and model-free (talkline/engines/fake/), for tests
     openai  any OpenAI-compatible server, chosen by `base_url`
     relay   (realtime only) sessions relayed to an upstream Realtime service
 
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 OPENAI_KEY_ENV = "OPENAI_API_KEY"
 OPENAI_REALTIME_URL = "wss://api.openai.com/v1/realtime"
-ENGINE_KINDS = ("local", "openai", "relay")
+ENGINE_KINDS = ("local", "fake", "openai", "relay")
 
 
 class _Strict(BaseModel):
@@ -46,6 +47,14 @@ class _Strict(BaseModel):
 
 class LocalEngine(_Strict):
     kind: Literal["local"] = "local"
+
+
+class FakeEngine(_Strict):
+    kind: Literal["fake"] = "fake"
+
+
+class FakeTTSEngine(FakeEngine):
+    pace: float = Field(default=0.0, ge=0)  # seconds spent per second of speech, as a real TTS takes time
 
 
 LOCAL = LocalEngine()
@@ -179,10 +188,10 @@ class RelayUpstream(KeyedEngine):
         return self.api_key_env or (OPENAI_KEY_ENV if self.url == OPENAI_REALTIME_URL else None)
 
 
-VadChoice = LocalEngine
-SttChoice = Annotated[LocalEngine | RemoteSTT, Field(discriminator="kind")]
-TtsChoice = Annotated[LocalEngine | RemoteTTS, Field(discriminator="kind")]
-AgentChoice = Annotated[LocalEngine | RemoteAgent, Field(discriminator="kind")]
+VadChoice = Annotated[LocalEngine | FakeEngine, Field(discriminator="kind")]
+SttChoice = Annotated[LocalEngine | FakeEngine | RemoteSTT, Field(discriminator="kind")]
+TtsChoice = Annotated[LocalEngine | FakeTTSEngine | RemoteTTS, Field(discriminator="kind")]
+AgentChoice = Annotated[LocalEngine | FakeEngine | RemoteAgent, Field(discriminator="kind")]
 AudioModelChoice = Annotated[LocalEngine | RemoteAudioModel, Field(discriminator="kind")]
 RealtimeChoice = Annotated[LocalEngine | RelayUpstream, Field(discriminator="kind")]
 
@@ -209,22 +218,26 @@ class EngineChoice(_Strict):
 
     @property
     def own_speech_engines(self) -> bool:
-        """Whether the profile's turns need engines of their own (remote STT/TTS, an audio model)."""
+        """Whether the profile's turns need engines of their own (remote or fake STT/TTS, an audio model)."""
         return not (isinstance(self.stt, LocalEngine) and isinstance(self.tts, LocalEngine)
                     and self.speech_to_speech is None)
 
     def speech_to_text(self, shared: Engines) -> SpeechToText:
         if isinstance(self.stt, RemoteSTT):
             return self.stt.build()
-        return shared.stt
+        return _fake().stt if isinstance(self.stt, FakeEngine) else shared.stt
 
     def text_to_speech(self, shared: Engines) -> TextToSpeech:
         if isinstance(self.tts, RemoteTTS):
             return self.tts.build()
+        if isinstance(self.tts, FakeTTSEngine):
+            from talkline.engines.fake import FakeTTS
+
+            return FakeTTS(pace=self.tts.pace)
         return shared.tts
 
     def voice_activity(self, shared: Engines) -> VoiceActivityDetector:
-        return shared.vad
+        return _fake().vad if isinstance(self.vad, FakeEngine) else shared.vad
 
     def summary(self, agent_name: str) -> str:
         parts = [f"agent {agent_name}"]
@@ -238,3 +251,8 @@ class EngineChoice(_Strict):
             parts.append(f"realtime relayed to {relay.model} at {relay.host} ({relay.dialect})")
         return ", ".join(parts)
 
+
+def _fake() -> Engines:
+    from talkline.engines.fake import fake_engines
+
+    return fake_engines()
