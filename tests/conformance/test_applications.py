@@ -10,11 +10,11 @@ import pytest
 from openai import AsyncOpenAI
 
 from talkline.audio.wav import wav_bytes
+from talkline.engines.fake import fake_speech
 from talkline.profiles.practice.catalog import scenario
 from tests.conformance.conftest import API_KEY, RATE_LIMITED_KEY
 from tests.realtime_client import collect, is_type, of_type
-from tests.server_process import ServerProcess
-from tests.speech import english_speech
+from tests.servers import LiveServer
 from tests.sse_client import read_sse
 
 
@@ -29,7 +29,7 @@ async def say(conn: object, text: str | None) -> str:
 
 @pytest.mark.parametrize("language", ["ko", "en"])
 async def test_a_practice_call_is_played_to_the_goal_and_stored_with_feedback(client: AsyncOpenAI,
-                                                                            server: ServerProcess,
+                                                                            server: LiveServer,
                                                                             language: str) -> None:
     mart = scenario("mart")
     async with client.realtime.connect(model="practice", extra_query={
@@ -61,15 +61,16 @@ async def test_a_practice_call_is_played_to_the_goal_and_stored_with_feedback(cl
         assert (await other.get(f"/v1/practice/sessions/{session_id}")).status_code == 404
 
 
-async def test_an_unknown_scenario_is_refused_with_the_choices(server: ServerProcess) -> None:
+async def test_an_unknown_scenario_is_refused_with_the_choices(server: LiveServer) -> None:
     client = AsyncOpenAI(base_url=server.http_url + "/v1", api_key=API_KEY, websocket_base_url=server.ws_url + "/v1")
     async with client.realtime.connect(model="practice", extra_query={"scenario": "moon"}) as conn:
         error = (await conn.recv()).error
     assert error.code == "invalid_value" and "mart" in error.message
 
 
-async def test_eco_answers_korean_with_korean_speech(client: AsyncOpenAI) -> None:
-    async with client.realtime.connect(model="eco") as conn:
+@pytest.mark.e2e
+async def test_eco_answers_korean_with_korean_speech(e2e_client: AsyncOpenAI) -> None:
+    async with e2e_client.realtime.connect(model="eco") as conn:
         await conn.conversation.item.create(item={"type": "message", "role": "user", "content": [
             {"type": "input_text", "text": "스티로폼은 어떻게 버려요?"}]})
         await conn.response.create()
@@ -79,7 +80,7 @@ async def test_eco_answers_korean_with_korean_speech(client: AsyncOpenAI) -> Non
     assert "스티로폼" in spoken and len(audio) > 48 * 500
 
 
-async def test_both_applications_over_chat_and_voice_jobs(server: ServerProcess) -> None:
+async def test_both_applications_over_chat_and_voice_jobs(server: LiveServer) -> None:
     async with httpx.AsyncClient(base_url=server.http_url, headers={"Authorization": f"Bearer {API_KEY}"},
                                  timeout=120) as http:
         chat = await http.post("/v1/chat", json={"session_id": "apps-1", "profile": "practice",
@@ -88,7 +89,7 @@ async def test_both_applications_over_chat_and_voice_jobs(server: ServerProcess)
         stream = await read_sse(http, chat.json()["stream_url"])
         assert stream.names[-1] == "done" and "audio_chunk" in stream.names
         assert "통로" in stream.of("done")[0].data["text"]
-        speech = wav_bytes(english_speech("Hello, where can I find the milk?"))
+        speech = wav_bytes(fake_speech("Hello, where can I find the milk?"))
         voice = await http.post("/v1/voice", files={"file": ("q.wav", speech, "audio/wav")},
                                 data={"session_id": "apps-2", "profile": "practice", "language": "en"})
         stream = await read_sse(http, voice.json()["stream_url"])

@@ -7,11 +7,13 @@ import base64
 import json
 
 import numpy as np
+import pytest
 from openai import AsyncOpenAI
 
 from talkline.audio import Pcm
+from talkline.engines.fake import fake_speech
 from tests.realtime_client import collect, is_type, of_type, stream_audio, types
-from tests.speech import english_speech, word_error_rate
+from tests.speech import english_speech
 
 
 def text_item(text: str, item_id: str | None = None, role: str = "user") -> dict:
@@ -59,7 +61,7 @@ async def test_out_of_band_response_with_explicit_input_and_metadata(client: Asy
 
 
 async def test_manual_turn_commit_then_response(client: AsyncOpenAI) -> None:
-    speech = english_speech("Where can I throw away an old battery?")
+    speech = fake_speech("Where can I throw away an old battery?")
     async with client.realtime.connect(model="eco") as conn:
         await conn.session.update(session={"type": "realtime", "audio": {"input": {
             "turn_detection": None, "transcription": {"model": "whisper-1", "language": "en"}}}})
@@ -71,7 +73,7 @@ async def test_manual_turn_commit_then_response(client: AsyncOpenAI) -> None:
         names = types(events)
         assert "input_audio_buffer.speech_started" not in names  # manual mode: no VAD events
         transcript = of_type(events, "conversation.item.input_audio_transcription.completed")[0].transcript
-        assert word_error_rate(transcript, "Where can I throw away an old battery?") <= 0.2
+        assert transcript == "Where can I throw away an old battery?"
         spoken = of_type(events, "response.output_audio_transcript.done")[-1].transcript
         assert "batter" in spoken.lower()
         await conn.input_audio_buffer.append(audio=base64.b64encode(bytes(960)).decode())
@@ -79,12 +81,13 @@ async def test_manual_turn_commit_then_response(client: AsyncOpenAI) -> None:
         assert (await collect(conn, is_type("input_audio_buffer.cleared")))[-1].type == "input_audio_buffer.cleared"
 
 
-async def test_a_backchannel_and_our_own_echo_do_not_cut_the_reply_off(client: AsyncOpenAI) -> None:
+@pytest.mark.e2e
+async def test_a_backchannel_and_our_own_echo_do_not_cut_the_reply_off(e2e_client: AsyncOpenAI) -> None:
     """The caller's microphone hears our reply from their loudspeaker (half as loud, 150 ms late) and,
     0.3 s in, the caller says "uh-huh": neither may interrupt the reply."""
     backchannel = english_speech("Uh-huh.").to_float32()
     step = 960  # 40 ms at 24 kHz
-    async with client.realtime.connect(model="eco") as conn:
+    async with e2e_client.realtime.connect(model="eco") as conn:
         await conn.conversation.item.create(item=text_item("Tell me how to throw away a broken television."))
         await conn.response.create()
         events: list = []
@@ -135,7 +138,7 @@ async def test_idle_timeout_prompts_the_user(client: AsyncOpenAI) -> None:
 
 
 async def test_input_audio_item_is_transcribed_and_answered(client: AsyncOpenAI) -> None:
-    speech = english_speech("How do I recycle a milk carton?")
+    speech = fake_speech("How do I recycle a milk carton?")
     async with client.realtime.connect(model="eco") as conn:
         await conn.session.update(session={"type": "realtime", "output_modalities": ["text"]})
         await conn.conversation.item.create(item={"type": "message", "role": "user", "content": [

@@ -14,10 +14,10 @@ from openai import AsyncOpenAI
 
 from tests.conformance.conftest import API_KEY, MAX_SESSIONS
 from tests.realtime_client import collect, is_type
-from tests.server_process import ServerProcess
+from tests.servers import LiveServer
 
 
-async def raw_session(server: ServerProcess, model: str = "eco") -> Any:
+async def raw_session(server: LiveServer, model: str = "eco") -> Any:
     return await websockets.connect(server.ws_url + f"/v1/realtime?model={model}", max_size=None,
                                     additional_headers={"Authorization": f"Bearer {API_KEY}"})
 
@@ -61,7 +61,7 @@ BAD_INPUTS = [
 
 
 @pytest.mark.parametrize(("frame", "code", "param"), BAD_INPUTS, ids=[c for _, c, _ in BAD_INPUTS])
-async def test_bad_input_gets_a_typed_error_and_the_session_carries_on(server: ServerProcess, frame: str,
+async def test_bad_input_gets_a_typed_error_and_the_session_carries_on(server: LiveServer, frame: str,
                                                                         code: str, param: str | None) -> None:
     ws = await raw_session(server)
     try:
@@ -77,7 +77,7 @@ async def test_bad_input_gets_a_typed_error_and_the_session_carries_on(server: S
         await ws.close()
 
 
-async def test_oversized_frame_is_refused_without_closing(server: ServerProcess) -> None:
+async def test_oversized_frame_is_refused_without_closing(server: LiveServer) -> None:
     ws = await raw_session(server)
     try:
         await next_of(ws, "session.created")
@@ -117,7 +117,7 @@ async def test_second_response_while_one_is_active(client: AsyncOpenAI) -> None:
         assert done[-1].response.status in ("completed", "cancelled")
 
 
-async def test_unknown_model_lists_the_available_ones(server: ServerProcess) -> None:
+async def test_unknown_model_lists_the_available_ones(server: LiveServer) -> None:
     ws = await raw_session(server, model="gpt-unknown")
     try:
         error = (await next_of(ws, "error"))["error"]
@@ -126,7 +126,7 @@ async def test_unknown_model_lists_the_available_ones(server: ServerProcess) -> 
         await ws.close()
 
 
-async def wait_for_no_sessions(server: ServerProcess) -> None:
+async def wait_for_no_sessions(server: LiveServer) -> None:
     async with httpx.AsyncClient() as http:
         for _ in range(100):
             metrics = (await http.get(server.http_url + "/metrics")).text
@@ -136,7 +136,7 @@ async def wait_for_no_sessions(server: ServerProcess) -> None:
     raise AssertionError("sessions of earlier tests are still open")
 
 
-async def test_session_limit_refuses_cleanly(server: ServerProcess) -> None:
+async def test_session_limit_refuses_cleanly(server: LiveServer) -> None:
     await wait_for_no_sessions(server)
     sockets = []
     try:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import base64
 import json
 
+import pytest
 from openai import AsyncOpenAI
 
 from talkline.audio import Pcm
+from talkline.engines.fake import fake_speech
 from tests.realtime_client import collect, is_type, of_type, stream_audio, types
 from tests.speech import english_speech, word_error_rate
 
@@ -38,9 +40,10 @@ async def test_session_lifecycle_and_partial_update(client: AsyncOpenAI) -> None
         assert updated.audio.input.transcription.language == "en"
 
 
-async def test_spoken_turn_is_heard_transcribed_and_answered_with_audio(client: AsyncOpenAI) -> None:
+@pytest.mark.e2e
+async def test_spoken_turn_is_heard_transcribed_and_answered_with_audio(e2e_client: AsyncOpenAI) -> None:
     speech = english_speech(QUESTION)
-    async with client.realtime.connect(model="eco") as conn:
+    async with e2e_client.realtime.connect(model="eco") as conn:
         await conn.session.update(session={"type": "realtime", "audio": {"input": {"transcription": {
             "model": "whisper-1", "language": "en"}}}})
         await stream_audio(conn, speech, chunk_ms=40, pace=4.0)
@@ -164,7 +167,7 @@ async def test_barge_in_cancels_at_once_and_truncate_keeps_only_what_was_heard(c
         await conn.response.create()
         before = await collect(conn, is_type("response.output_audio.delta"))
         item_id = [e.item.id for e in of_type(before, "response.output_item.added") if e.item.type == "message"][0]
-        interruption = english_speech("Wait, stop, I have another question about batteries.")
+        interruption = fake_speech("Wait, stop, I have another question about batteries.")
         await stream_audio(conn, interruption, chunk_ms=40, pace=1.0)
         events = await collect(conn, is_type("response.done"), timeout=30)
         names = types(events)

@@ -13,16 +13,16 @@ from openai import AsyncOpenAI, AuthenticationError, PermissionDeniedError
 
 from tests.conformance.conftest import API_KEY, RATE_LIMITED_KEY
 from tests.realtime_client import collect, is_type
-from tests.server_process import ServerProcess
+from tests.servers import LiveServer
 
 
-async def first_event(server: ServerProcess, key: str, model: str = "eco") -> dict:
+async def first_event(server: LiveServer, key: str, model: str = "eco") -> dict:
     async with websockets.connect(server.ws_url + f"/v1/realtime?model={model}",
                                   subprotocols=["realtime", f"openai-insecure-api-key.{key}"]) as ws:
         return json.loads(await asyncio.wait_for(ws.recv(), 20))
 
 
-async def test_ga_secret_opens_a_session_bound_to_what_it_carries(client: AsyncOpenAI, server: ServerProcess) -> None:
+async def test_ga_secret_opens_a_session_bound_to_what_it_carries(client: AsyncOpenAI, server: LiveServer) -> None:
     secret = await client.realtime.client_secrets.create(
         expires_after={"anchor": "created_at", "seconds": 600},
         session={"type": "realtime", "model": "practice", "instructions": "Be the cashier.",
@@ -52,14 +52,14 @@ async def test_ga_secret_opens_a_session_bound_to_what_it_carries(client: AsyncO
     assert refused["type"] == "error" and "practice" in refused["error"]["message"]
 
 
-async def test_beta_sessions_endpoint_mints_a_secret(client: AsyncOpenAI, server: ServerProcess) -> None:
+async def test_beta_sessions_endpoint_mints_a_secret(client: AsyncOpenAI, server: LiveServer) -> None:
     session = await client.beta.realtime.sessions.create(model="eco", voice="verse", modalities=["audio", "text"])
     assert session.client_secret.value.startswith("ek_") and session.voice == "verse"
     assert session.client_secret.expires_at <= time.time() + 61
     assert (await first_event(server, session.client_secret.value))["type"] == "session.created"
 
 
-async def test_wrong_and_expired_secrets_are_refused(client: AsyncOpenAI, server: ServerProcess) -> None:
+async def test_wrong_and_expired_secrets_are_refused(client: AsyncOpenAI, server: LiveServer) -> None:
     wrong = await first_event(server, "ek_this-secret-was-never-minted-at-all")
     assert wrong["type"] == "error" and wrong["error"]["code"] == "invalid_api_key"
     secret = await client.realtime.client_secrets.create(expires_after={"anchor": "created_at", "seconds": 10},
@@ -70,7 +70,7 @@ async def test_wrong_and_expired_secrets_are_refused(client: AsyncOpenAI, server
     assert expired["type"] == "error" and expired["error"]["code"] == "client_secret_expired"
 
 
-async def test_minting_needs_a_server_key_and_valid_values(client: AsyncOpenAI, server: ServerProcess) -> None:
+async def test_minting_needs_a_server_key_and_valid_values(client: AsyncOpenAI, server: LiveServer) -> None:
     anonymous = AsyncOpenAI(base_url=server.http_url + "/v1", api_key="not-a-key")
     with pytest.raises(AuthenticationError):
         await anonymous.realtime.client_secrets.create(session={"type": "realtime", "model": "eco"})
@@ -89,7 +89,7 @@ async def test_minting_needs_a_server_key_and_valid_values(client: AsyncOpenAI, 
         assert bad_field.status_code == 400 and bad_field.json()["error"]["param"].startswith("session")
 
 
-async def test_minting_is_rate_limited_per_key(server: ServerProcess) -> None:
+async def test_minting_is_rate_limited_per_key(server: LiveServer) -> None:
     headers = {"Authorization": f"Bearer {RATE_LIMITED_KEY}"}
     async with httpx.AsyncClient(base_url=server.http_url, headers=headers) as http:
         statuses = [(await http.post("/v1/realtime/client_secrets", json={})).status_code for _ in range(45)]

@@ -9,6 +9,8 @@ from talkline.engines.base import EngineError, TextToSpeech
 from talkline.engines.local.espeak_tts import EspeakTTS
 from tests.engines.measures import joined, median_pitch_hz, rms
 
+pytestmark = pytest.mark.e2e  # the real offline models
+
 KOREAN = "안녕하세요, 만나서 반갑습니다. 오늘 날씨가 정말 좋네요."
 ENGLISH = "Please put the plastic bottles in the recycling bin on Tuesday."
 

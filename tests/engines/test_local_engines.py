@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 import soxr
 
 from talkline.audio import Pcm
@@ -13,6 +14,8 @@ from talkline.engines.local import Engines, load_local_engines
 from talkline.engines.pool import InferencePool
 from tests.engines.measures import joined
 from tests.speech import word_error_rate
+
+pytestmark = pytest.mark.e2e  # the real offline models
 
 
 async def test_loads_working_engines_once(data_dir: Path, pool: InferencePool) -> None:

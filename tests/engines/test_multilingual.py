@@ -10,6 +10,8 @@ from talkline.engines.multilingual import OPENAI_VOICES, MultilingualTTS
 from tests.engines.measures import joined, median_pitch_hz, rms
 from tests.speech import word_error_rate
 
+pytestmark = pytest.mark.e2e  # the real offline models
+
 OPENAI_VOICE_NAMES = {
     "alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar", "fable", "nova", "onyx",
 }  # fmt: skip

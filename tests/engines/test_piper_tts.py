@@ -9,6 +9,8 @@ from talkline.engines.local.whisper import WhisperSTT
 from tests.engines.measures import joined, rms
 from tests.speech import word_error_rate
 
+pytestmark = pytest.mark.e2e  # the real offline models
+
 SENTENCE = "Please put the plastic bottles in the recycling bin on Tuesday."
 
 

@@ -9,6 +9,8 @@ from talkline.audio import Pcm
 from talkline.engines.local.silero_vad import FRAME_BYTES, SileroVAD
 from tests.speech import english_speech
 
+pytestmark = pytest.mark.e2e  # the real offline models
+
 SPEECH = "Where can I throw away an old battery? The shop on the corner takes them."
 
 

@@ -16,6 +16,8 @@ from tests.speech import (
     word_error_rate,
 )
 
+pytestmark = pytest.mark.e2e  # the real offline models
+
 SENTENCES = [
     "The quick brown fox jumps over the lazy dog.",
     "Please put the plastic bottles in the recycling bin on Tuesday.",

@@ -1,5 +1,5 @@
 """A session driven in-process through a scripted transport (the OpenAI Agents SDK's testing style):
-frames in, events out, no network; the engines and profiles are the real ones."""
+frames in, events out, no network; the profiles are the real ones, the speech engines the fakes."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from talkline.auth.identity import Caller
-from talkline.engines.local import load_local_engines
+from talkline.engines.base import Engines
 from talkline.engines.pool import InferencePool
 from talkline.metrics import RESPONSES
 from talkline.pipeline import Pipeline
@@ -58,10 +58,10 @@ class ScriptedTransport:
 
 
 @pytest.fixture(scope="module")
-async def services(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[tuple[RealtimeServices, Any]]:
+async def services(tmp_path_factory: pytest.TempPathFactory, fake_engines: Engines, pool: InferencePool,
+                   eco_models: None) -> AsyncIterator[tuple[RealtimeServices, Any]]:
     data = Path(tmp_path_factory.mktemp("session"))
-    pool = InferencePool(2)
-    engines = await load_local_engines(data, pool)
+    engines = fake_engines
     store = create_store(f"sqlite+aiosqlite:///{data / 'talkline.db'}")
     await store.start()
     settings = Settings(data_dir=data)

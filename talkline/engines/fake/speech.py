@@ -14,13 +14,15 @@ from talkline.engines.multilingual import DEFAULT_VOICES
 from talkline.engines.synthesis import SpeechRequestError, checked_speed
 
 RATE = 24000
+TRAILING_MS = 100
 CHUNK_BYTES = 64  # bytes of text per yielded chunk: a long sentence streams in pieces, as Piper's does
 _HANGUL = re.compile(r"[가-힣]")
 
 
 def fake_speech(text: str, rate: int = RATE) -> Pcm:
-    """What the fake TTS says for `text` (the user's side of a test, heard back by the fake STT)."""
-    return tones.encode(text, rate)
+    """What the fake TTS says for `text`, with a breath of silence after it as a speaker leaves (the user's
+    side of a test, heard back by the fake STT)."""
+    return tones.encode(text, rate) + Pcm.silence(TRAILING_MS, rate)
 
 
 class FakeTTS:

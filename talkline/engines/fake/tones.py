@@ -53,7 +53,7 @@ def decode(pcm: Pcm) -> list[HeardByte]:
     position = 0
     while (onset := _next_onset(loud, position)) is not None:
         start = onset
-        while start + tone <= len(samples) and loud[min(start + tone // 2, len(loud) - 1)]:
+        while start + tone - tone // 6 <= len(samples) and loud[min(start + tone // 2, len(loud) - 1)]:
             value = _read_tone(samples[start + tone // 6: start + tone - tone // 6], pcm.rate)  # edges blur
             if value is not None:
                 heard.append(HeardByte(value, start / pcm.rate, (start + tone) / pcm.rate))

@@ -21,6 +21,8 @@ from tests.fakes.chat_chunks import text_chunks
 from tests.fakes.openai_server import Body, EventStream, FakeOpenAI, Json
 from tests.speech import english_speech
 
+pytestmark = pytest.mark.e2e  # the real offline models
+
 KEY = "sk-remote-pipeline-key-123"
 SENTENCES = ["Rinse the bottle and take off the label. ", "Then put it in the plastic bin."]
 
