@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import json
@@ -17,26 +18,25 @@ from talkline.clients.connection import ServerAddress
 from talkline.clients.voice_job import VoiceRequest, run_voice
 from tests.clients.blip_proxy import blip_proxy
 from tests.clients.conftest import QUESTION
-from tests.server_process import ServerProcess
-from tests.speech import word_error_rate
+from tests.servers import LiveServer
 
 runner = CliRunner(env={"COLUMNS": "240"})  # rich wraps at the terminal's width
 
 
-def test_a_voice_message_is_answered_with_progress_and_audio(server: ServerProcess, question_wav: Path,
-                                                             tmp_path: Path) -> None:
+async def test_a_voice_message_is_answered_with_progress_and_audio(server: LiveServer, question_wav: Path,
+                                                                   tmp_path: Path) -> None:
     reply = tmp_path / "reply.mp3"
-    result = runner.invoke(app, ["voice", str(question_wav), "--server", server.http_url, "--profile", "eco",
-                                 "--out", str(reply)])
+    result = await asyncio.to_thread(runner.invoke, app, ["voice", str(question_wav), "--server", server.http_url,
+                                                          "--profile", "eco", "--out", str(reply)])
     assert result.exit_code == 0, result.output
     heard = next(line for line in result.output.splitlines() if line.startswith("You:"))[4:]
-    assert word_error_rate(heard, QUESTION) <= 0.2
+    assert heard.strip() == QUESTION
     assert "Talkline: Put clear PET bottles" in result.output
     assert "search_waste_disposal" in result.output and "reconnections │ 0" in result.output
     assert decode_audio(reply.read_bytes()).duration_ms > 3000
 
 
-async def test_the_event_stream_resumes_exactly_after_a_drop(server: ServerProcess, question_wav: Path) -> None:
+async def test_the_event_stream_resumes_exactly_after_a_drop(server: LiveServer, question_wav: Path) -> None:
     async with blip_proxy(server.port) as proxy:
         report = await run_voice(ServerAddress.of(proxy.url, None),
                                  VoiceRequest(question_wav, profile="eco", session_id="resume-test"),
@@ -58,9 +58,9 @@ async def test_the_event_stream_resumes_exactly_after_a_drop(server: ServerProce
     assert report.reply == done["text"] and report.heard
 
 
-def test_a_file_that_is_not_audio_is_refused_with_the_servers_reason(server: ServerProcess, tmp_path: Path) -> None:
+async def test_a_file_that_is_not_audio_is_refused_with_the_servers_reason(server: LiveServer, tmp_path: Path) -> None:
     notes = tmp_path / "notes.txt"
     notes.write_text("not audio\n" * 20)
-    result = runner.invoke(app, ["voice", str(notes), "--server", server.http_url, "--out",
+    result = await asyncio.to_thread(runner.invoke, app, ["voice", str(notes), "--server", server.http_url, "--out",
                                  str(tmp_path / "reply.wav")])
     assert result.exit_code == 1 and "the voice job failed" in result.output and "audio" in result.output
