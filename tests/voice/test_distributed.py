@@ -1,5 +1,6 @@
 """Voice jobs on RabbitMQ + Redis + PostgreSQL: separate workers, two server replicas, a worker killed
-with SIGKILL in the middle of a job, and a broker that cannot take jobs."""
+with SIGKILL in the middle of a job, and a broker that cannot take jobs. Real `talkline serve` and
+`talkline worker` processes, on the fake engines (eco's agent too: it is the deployment under test)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ import httpx
 import pytest
 
 from talkline.audio.wav import wav_bytes
+from talkline.engines.fake import fake_speech
 from tests.postgres import throwaway_database
 from tests.server_process import ServerProcess, talkline_server, talkline_worker
-from tests.speech import english_speech, word_error_rate
 from tests.sse_client import read_sse
 from tests.voice.conftest import KEY_A, distributed_env
 
@@ -27,8 +28,8 @@ LONG_QUESTION = ("Hello, I have just moved into a new apartment in Mapo district
 def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     """Two server replicas sharing RabbitMQ, Redis and PostgreSQL; workers are started by the tests."""
     with throwaway_database() as database:
-        env = distributed_env() | {"TALKLINE_DATABASE_URL": database}
         data = Path(tmp_path_factory.mktemp("distributed"))
+        env = distributed_env(data) | {"TALKLINE_DATABASE_URL": database}
         with talkline_server(data / "a", env) as replica_a, talkline_server(data / "b", env) as replica_b:
             yield {"env": env, "data": data, "a": replica_a, "b": replica_b}
 
@@ -43,7 +44,7 @@ async def test_any_replica_serves_any_stream_and_workers_take_the_jobs(deploymen
         async with client(deployment["a"]) as http_a, client(deployment["b"]) as http_b:
             jobs = []
             for index in range(3):
-                speech = wav_bytes(english_speech("Where can I throw away an old battery?"))
+                speech = wav_bytes(fake_speech("Where can I throw away an old battery?"))
                 response = await http_a.post("/v1/voice", files={"file": ("q.wav", speech, "audio/wav")},
                                              data={"session_id": f"dist-{index}", "output_format": "opus"})
                 assert response.status_code == 202, response.text
@@ -52,7 +53,7 @@ async def test_any_replica_serves_any_stream_and_workers_take_the_jobs(deploymen
             for stream in streams:
                 assert stream.names[0] == "queued" and stream.names[-1] == "done", stream.names
                 text = stream.of("transcript")[0].data["text"]
-                assert word_error_rate(text, "Where can I throw away an old battery?") <= 0.2
+                assert text == "Where can I throw away an old battery?"
                 assert "audio_complete" in stream.names
             status = (await http_b.get(f"/v1/voice/{jobs[0]['job_id']}")).json()
             assert status["status"] == "succeeded"
@@ -61,7 +62,7 @@ async def test_any_replica_serves_any_stream_and_workers_take_the_jobs(deploymen
 async def test_a_worker_killed_mid_job_loses_nothing(deployment: dict) -> None:
     async with client(deployment["a"]) as http_a, client(deployment["b"]) as http_b:
         with talkline_worker(deployment["data"] / "killed", deployment["env"]) as doomed:
-            speech = wav_bytes(english_speech(LONG_QUESTION))
+            speech = wav_bytes(fake_speech(LONG_QUESTION))
             response = await http_a.post("/v1/voice", files={"file": ("q.wav", speech, "audio/wav")},
                                          data={"session_id": "crash", "output_format": "mp3"})
             job = response.json()
@@ -90,7 +91,7 @@ async def test_a_worker_killed_mid_job_loses_nothing(deployment: dict) -> None:
 
 
 async def test_a_broker_that_cannot_take_jobs_answers_503(tmp_path: Path) -> None:
-    env = distributed_env() | {"TALKLINE_BROKER_URL": "amqp://guest:guest@127.0.0.1:1/"}
+    env = distributed_env(tmp_path) | {"TALKLINE_BROKER_URL": "amqp://guest:guest@127.0.0.1:1/"}
     with talkline_server(tmp_path / "nobroker", env) as server:
         async with client(server) as http:
             response = await http.post("/v1/chat", json={"session_id": "x", "message": "hello"})
@@ -100,10 +101,11 @@ async def test_a_broker_that_cannot_take_jobs_answers_503(tmp_path: Path) -> Non
 
 
 async def test_voice_jobs_can_be_turned_off_without_touching_chat(tmp_path: Path) -> None:
-    env = {"TALKLINE_API_KEYS": KEY_A, "TALKLINE_VOICE_JOBS_ENABLED": "false"}
+    env = {"TALKLINE_API_KEYS": KEY_A, "TALKLINE_VOICE_JOBS_ENABLED": "false", "TALKLINE_ENGINES": "fake",
+           "TALKLINE_WARM_UP": "false", "TALKLINE_PROFILES_FILE": distributed_env(tmp_path)["TALKLINE_PROFILES_FILE"]}
     with talkline_server(tmp_path / "flag", env) as server:
         async with client(server) as http:
-            voice = await http.post("/v1/voice", files={"file": ("q.wav", wav_bytes(english_speech("Hi.")),
+            voice = await http.post("/v1/voice", files={"file": ("q.wav", wav_bytes(fake_speech("Hi.")),
                                                                  "audio/wav")}, data={"session_id": "f"})
             assert voice.status_code == 503 and voice.json()["error"]["code"] == "voice_jobs_disabled"
             chat = await http.post("/v1/chat", json={"session_id": "f", "message": "How do I recycle cans?"})

@@ -6,16 +6,19 @@ from __future__ import annotations
 import base64
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from talkline.audio import Pcm
 from talkline.audio.wav import wav_bytes
+from talkline.engines.fake import fake_speech
 from tests.audio.media import decode_with_pyav, make_file
-from tests.server_process import ServerProcess
+from tests.servers import LiveServer
 from tests.speech import english_speech, word_error_rate
 from tests.sse_client import read_sse
+from tests.voice.conftest import KEY_A, client_of
 
 QUESTION = "How do I throw away an empty plastic water bottle?"
 
@@ -28,16 +31,16 @@ UPLOADS = {  # (container, codec, rate, filename, content type): what Android, i
 }
 
 
-def upload(kind: str, text: str = QUESTION) -> tuple[str, bytes, str]:
-    speech = english_speech(text)
+def upload(kind: str, text: str = QUESTION, *, real: bool = False) -> tuple[str, bytes, str]:
+    speech = english_speech(text) if real else fake_speech(text)
     if kind == "wav":
         return "question.wav", wav_bytes(speech), "audio/wav"
     container, codec, rate, name, content_type = UPLOADS[kind]
     return name, make_file(speech, container, codec, rate=rate), content_type
 
 
-async def submit(http: httpx.AsyncClient, kind: str = "wav", **fields: str) -> dict:
-    name, data, content_type = upload(kind)
+async def submit(http: httpx.AsyncClient, kind: str = "wav", *, real: bool = False, **fields: str) -> dict:
+    name, data, content_type = upload(kind, real=real)
     response = await http.post("/v1/voice", files={"file": (name, data, content_type)},
                                data={"session_id": "s-" + kind, "profile": "eco", **fields})
     assert response.status_code == 202, response.text
@@ -46,14 +49,26 @@ async def submit(http: httpx.AsyncClient, kind: str = "wav", **fields: str) -> d
 
 @pytest.mark.parametrize("kind", ["m4a", "webm", "mp3", "ogg", "flac", "wav"])
 async def test_an_upload_is_heard_answered_and_spoken_in_order(http_a: httpx.AsyncClient, kind: str) -> None:
-    job = await submit(http_a, kind, output_format="mp3")
+    stream = await answered(http_a, kind)
+    assert stream.of("transcript")[0].data["text"] == QUESTION
+
+
+@pytest.mark.e2e
+async def test_a_recorded_question_is_heard_answered_and_spoken_by_the_real_models(e2e_embedded: LiveServer) -> None:
+    async with client_of(e2e_embedded, KEY_A) as http:
+        stream = await answered(http, "m4a", real=True)
+    assert word_error_rate(stream.of("transcript")[0].data["text"], QUESTION) <= 0.2
+
+
+async def answered(http_a: httpx.AsyncClient, kind: str, *, real: bool = False) -> Any:
+    """A job of this upload, its stream checked for order, chunking and consistency."""
+    job = await submit(http_a, kind, real=real, output_format="mp3")
     assert job["status"] == "queued" and job["stream_url"] == f"/v1/voice/{job['job_id']}/events"
     stream = await read_sse(http_a, job["stream_url"])
     names = stream.names
     assert names[0] == "queued" and names[1] == "transcript" and names[-1] == "done"
     assert names.index("tool_call") < names.index("tool_result") < names.index("token")
     assert names.index("token") < names.index("audio_chunk") < names.index("audio_complete") < names.index("done")
-    assert word_error_rate(stream.of("transcript")[0].data["text"], QUESTION) <= 0.2
     chunks = stream.of("audio_chunk")
     assert [c.data["seq"] for c in chunks] == list(range(1, len(chunks) + 1))
     decoded_ms = 0.0
@@ -71,6 +86,7 @@ async def test_an_upload_is_heard_answered_and_spoken_in_order(http_a: httpx.Asy
 
     status = (await http_a.get(f"/v1/voice/{job['job_id']}")).json()
     assert status["status"] == "succeeded" and status["result"]["text"] == tokens
+    return stream
 
 
 async def test_resume_with_last_event_id_gives_exactly_the_rest(http_a: httpx.AsyncClient) -> None:
@@ -111,20 +127,20 @@ async def test_jobs_belong_to_their_caller(http_a: httpx.AsyncClient, http_b: ht
     assert unknown.status_code == 404
 
 
-def recorded_jobs(server: ServerProcess) -> int:
+def recorded_jobs(server: LiveServer) -> int:
     """Jobs ever submitted (records stay for the retention time; finished queue rows do not)."""
-    database = Path(server.log_path).parent / "jobs-events.db"
+    database = Path(server.runtime.settings.data_dir) / "jobs-events.db"
     with sqlite3.connect(database) as connection:
         return connection.execute("select count(*) from job_records").fetchone()[0]
 
 
-async def test_bad_uploads_are_refused_and_never_queued(http_a: httpx.AsyncClient, embedded: ServerProcess) -> None:
+async def test_bad_uploads_are_refused_and_never_queued(http_a: httpx.AsyncClient, embedded: LiveServer) -> None:
     before = recorded_jobs(embedded)
     long_speech = Pcm.silence(21_000, 16000)  # the server allows 20 s
     cases = [
         (("empty.wav", b"", "audio/wav"), 400, "empty_audio"),
         (("notes.txt", b"this is not audio at all, just some text" * 10, "text/plain"), 415, "unsupported_media_type"),
-        (("broken.wav", wav_bytes(english_speech(QUESTION))[:44] + b"\x00garbage" * 3, "audio/wav"), 400, None),
+        (("broken.wav", wav_bytes(fake_speech(QUESTION))[:44] + b"\x00garbage" * 3, "audio/wav"), 400, None),
         (("long.wav", wav_bytes(long_speech), "audio/wav"), 413, "audio_too_long"),
         (("huge.wav", bytes(4 * 1024 * 1024), "audio/wav"), 413, "upload_too_large"),
     ]
