@@ -1,5 +1,5 @@
-"""The relay against a real second Talkline: client (official SDK) → Talkline A (relay profile) → Talkline B (local
-engines), with spoken audio, a server tool of A's, cancel and barge-in."""
+"""The relay against a real second Talkline: client (official SDK) → Talkline A (relay profile) → Talkline B, with
+spoken audio (through the real models once, e2e), a server tool of A's, cancel and barge-in."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import base64
 import json
 
 import httpx
+import pytest
 
 from talkline.audio import Pcm
+from talkline.engines.fake import fake_speech
 from tests.realtime_client import collect, is_type, of_type, stream_audio, types
 from tests.relay.conftest import RelayPair
 from tests.speech import english_speech, word_error_rate
@@ -17,7 +19,9 @@ QUESTION = "How do I throw away an empty plastic water bottle?"
 LONG_REQUEST = "Tell me how to throw away a broken television."
 
 
-async def test_a_spoken_turn_goes_through_the_relay_and_back(relay_pair: RelayPair) -> None:
+@pytest.mark.e2e
+async def test_a_spoken_turn_goes_through_the_relay_and_back(e2e_relay_pair: RelayPair) -> None:
+    relay_pair = e2e_relay_pair
     async with relay_pair.relayed.realtime.connect(model="practice") as conn:
         created = await conn.recv()
         await conn.session.update(session={"type": "realtime", "audio": {"input": {"transcription": {
@@ -93,7 +97,7 @@ async def test_barge_in_through_the_relay(relay_pair: RelayPair) -> None:
         await conn.response.create()
         before = await collect(conn, is_type("response.output_audio.delta"), timeout=60)
         item_id = [e.item.id for e in of_type(before, "response.output_item.added") if e.item.type == "message"][0]
-        interruption = english_speech("Wait, stop, I have another question about batteries.")
+        interruption = fake_speech("Wait, stop, I have another question about batteries.")
         await stream_audio(conn, interruption, chunk_ms=40, pace=1.0)
         events = await collect(conn, is_type("response.done"), timeout=30)
         names = types(events)
