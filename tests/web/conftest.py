@@ -1,4 +1,5 @@
-"""End-to-end tests of the call page in Debian's Chromium, driven by Playwright, against a real server.
+"""End-to-end tests of the call page in Debian's Chromium, driven by Playwright, against a real server (the app
+in-process on the real models: the browser's microphone plays real speech). Every test on it is e2e.
 
 The server runs with a server key and the demo token route switched on, so everything the page does
 works with the short-lived client secrets it mints for itself. Each test launches its own Chromium,
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,9 @@ import pytest
 from playwright.async_api import Browser, Page, Playwright, async_playwright
 
 from talkline.audio import Pcm, wav_bytes
-from tests.server_process import REPO, ServerProcess, talkline_server
+from talkline.engines.base import Engines
+from tests.server_process import REPO
+from tests.servers import LiveServer, live_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
@@ -25,12 +28,19 @@ SERVER_KEY = "tl-web-test-key"  # only the test uses it: the page never sees it
 MAX_SESSIONS = 3
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid.startswith("tests/web/") and "server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.e2e)
+
+
 @pytest.fixture(scope="package")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    env = {"TALKLINE_API_KEYS": SERVER_KEY, "TALKLINE_DEMO_TOKEN_ROUTE": "true",
-           "TALKLINE_MAX_SESSIONS": str(MAX_SESSIONS), "TALKLINE_SECRET_MINT_PER_MINUTE": "120"}
-    with talkline_server(tmp_path_factory.mktemp("web-server"), env) as process:
-        yield process
+async def server(tmp_path_factory: pytest.TempPathFactory, local_engines: Engines,
+                 eco_models: None) -> AsyncIterator[LiveServer]:
+    async with live_server(tmp_path_factory.mktemp("web-server"), local_engines, api_keys=SERVER_KEY,
+                           demo_token_route=True, max_sessions=MAX_SESSIONS, secret_mint_per_minute=120) as running:
+        yield running
 
 
 @pytest.fixture(scope="package")
@@ -69,7 +79,7 @@ async def launch(playwright: Playwright, tmp_path: Path) -> AsyncIterator[Callab
         await browser.close()
 
 
-async def open_page(browser: Browser, server: ServerProcess, *, microphone_allowed: bool = True,
+async def open_page(browser: Browser, server: LiveServer, *, microphone_allowed: bool = True,
                     viewport: dict[str, int] | None = None) -> Page:
     context = await browser.new_context(permissions=["microphone"] if microphone_allowed else [],
                                         viewport=viewport or {"width": 1100, "height": 900})
