@@ -53,5 +53,11 @@ def _edit_distance(hypothesis: Sequence[str], reference: Sequence[str]) -> int:
     return previous[-1]
 
 
-__all__ = ["KOREAN_CLIP", "KOREAN_CLIP_TRANSCRIPT", "character_error_rate", "english_speech", "korean_clip",
+__all__ = ["KOREAN_CLIP", "KOREAN_CLIP_TRANSCRIPT", "character_error_rate", "english_speech", "korean_clip", "spoken_as",
            "word_error_rate"]
+
+
+def spoken_as(heard: str, text: str) -> bool:
+    """What the fake STT heard of the fake TTS's speech is the text itself; only the spaces between sentences,
+    which are not spoken, may be missing."""
+    return "".join(heard.split()) == "".join(text.split())

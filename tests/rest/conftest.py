@@ -1,10 +1,11 @@
-"""One uvicorn server on a free port runs the REST router over the real local engines; the official
-`openai` SDK drives it. Engines and server are shared by every test of the package."""
+"""A uvicorn server on a free port runs the REST router (on the fake engines; the real models for the e2e
+tests, a second server); the official `openai` SDK drives it. Servers are shared by every test of the package."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from openai import AsyncOpenAI
 from talkline.auth.http import caller_dependency
 from talkline.auth.identity import Authenticator
 from talkline.auth.secrets import MemorySecretStore
-from talkline.engines.local import Engines, load_local_engines
+from talkline.engines.base import Engines
 from talkline.engines.pool import InferencePool
 from talkline.http_errors import install_error_handlers
 from talkline.pipeline import Pipeline
@@ -44,18 +45,6 @@ class RestServer:
         return AsyncOpenAI(base_url=self.url + "/v1", api_key=api_key, max_retries=0)
 
 
-@pytest.fixture(scope="session")
-def pool() -> Iterator[InferencePool]:
-    pool = InferencePool(2)
-    yield pool
-    pool.shutdown()
-
-
-@pytest.fixture(scope="session")
-async def engines(pool: InferencePool, tmp_path_factory: pytest.TempPathFactory) -> Engines:
-    return await load_local_engines(Path(tmp_path_factory.mktemp("rest-data")), pool)
-
-
 def all_profiles(pool: InferencePool) -> ProfileRegistry:
     """The test's echo profile next to the built-in ones."""
     profiles = echo_profiles()
@@ -64,10 +53,9 @@ def all_profiles(pool: InferencePool) -> ProfileRegistry:
     return profiles
 
 
-@pytest.fixture(scope="session")
-async def rest_server(engines: Engines, pool: InferencePool, tmp_path_factory: pytest.TempPathFactory
-                      ) -> AsyncIterator[RestServer]:
-    settings = Settings(api_keys=[API_KEY, OTHER_API_KEY], data_dir=Path(tmp_path_factory.mktemp("rest-server")),
+@asynccontextmanager
+async def rest_server_on(engines: Engines, pool: InferencePool, data_dir: Path) -> AsyncIterator[RestServer]:
+    settings = Settings(api_keys=[API_KEY, OTHER_API_KEY], data_dir=data_dir,
                         upload_max_bytes=UPLOAD_MAX_BYTES, upload_max_seconds=UPLOAD_MAX_SECONDS)
     secrets = MemorySecretStore()
     state = RestServer("", engines, secrets, Pipeline(stt=engines.stt, tts=engines.tts))
@@ -88,6 +76,31 @@ async def rest_server(engines: Engines, pool: InferencePool, tmp_path_factory: p
     await serving
 
 
+@pytest.fixture(scope="session")
+def engines(fake_engines: Engines) -> Engines:
+    """The engines the REST server runs on."""
+    return fake_engines
+
+
+@pytest.fixture(scope="session")
+async def rest_server(engines: Engines, pool: InferencePool, tmp_path_factory: pytest.TempPathFactory,
+                      eco_models: None) -> AsyncIterator[RestServer]:
+    async with rest_server_on(engines, pool, Path(tmp_path_factory.mktemp("rest-server"))) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+async def e2e_rest_server(local_engines: Engines, pool: InferencePool, tmp_path_factory: pytest.TempPathFactory,
+                          eco_models: None) -> AsyncIterator[RestServer]:
+    async with rest_server_on(local_engines, pool, Path(tmp_path_factory.mktemp("rest-e2e"))) as server:
+        yield server
+
+
 @pytest.fixture
 def client(rest_server: RestServer) -> AsyncOpenAI:
     return rest_server.client()
+
+
+@pytest.fixture
+def e2e_client(e2e_rest_server: RestServer) -> AsyncOpenAI:
+    return e2e_rest_server.client()

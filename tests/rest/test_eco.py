@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import base64
 
+import pytest
 from openai import AsyncOpenAI
 
 from talkline.audio import Pcm, wav_bytes
-from talkline.engines.local import Engines
 from tests.audio.media import decode_with_pyav
+from tests.rest.conftest import RestServer
 from tests.speech import english_speech, word_error_rate
 
 QUESTION = "How do I throw away a water bottle?"
@@ -23,9 +24,11 @@ async def test_eco_answers_from_its_knowledge_base(client: AsyncOpenAI) -> None:
     assert choice.finish_reason == "stop" and choice.message.tool_calls is None  # its own tools stay inside
 
 
-async def test_eco_hears_a_spoken_question_and_answers_in_speech(client: AsyncOpenAI, engines: Engines) -> None:
+@pytest.mark.e2e
+async def test_eco_hears_a_spoken_question_and_answers_in_speech(e2e_rest_server: RestServer) -> None:
+    engines = e2e_rest_server.engines
     question = base64.b64encode(wav_bytes(english_speech(QUESTION))).decode()
-    completion = await client.chat.completions.create(
+    completion = await e2e_rest_server.client().chat.completions.create(
         model="eco", modalities=["text", "audio"], audio={"voice": "alloy", "format": "wav"},
         messages=[{"role": "user", "content": [{"type": "input_audio",
                                                 "input_audio": {"data": question, "format": "wav"}}]}])

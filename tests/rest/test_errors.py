@@ -14,10 +14,10 @@ from openai import APIError, APIStatusError, AsyncOpenAI
 
 from talkline.audio import Pcm, wav_bytes
 from talkline.auth.secrets import SecretRecord, new_secret
+from talkline.engines.fake import fake_speech
 from tests.rest.conftest import UPLOAD_MAX_BYTES, UPLOAD_MAX_SECONDS, RestServer
-from tests.speech import english_speech
 
-SPEECH = english_speech("Hello there.")
+SPEECH = fake_speech("Hello there.")
 WAV = wav_bytes(SPEECH)
 CORRUPT_WAV = WAV[:44] + bytes(range(256)) * 4  # a WAV header promising far more than is there
 NOT_AUDIO = b"%PDF-1.7 this is a document, not audio " * 20

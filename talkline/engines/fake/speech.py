@@ -8,13 +8,20 @@ import re
 from collections.abc import AsyncIterator
 
 from talkline.audio.pcm import Pcm
-from talkline.engines.base import Segment, Transcription, Word
+from talkline.engines.base import EngineError, Segment, Transcription, Word
 from talkline.engines.fake import tones
+from talkline.engines.language import primary_language
 from talkline.engines.multilingual import DEFAULT_VOICES
 from talkline.engines.synthesis import SpeechRequestError, checked_speed
 
 RATE = 24000
 TRAILING_MS = 100
+PAUSE_S = 0.3  # silence that ends a segment
+WORD_GAP_S = 0.1  # silence that ends a word (tones are 15 ms apart)
+LANGUAGES = frozenset((  # the ones whisper knows
+    "af am ar as az ba be bg bn bo br bs ca cs cy da de el en es et eu fa fi fo fr gl gu ha haw he hi hr ht hu hy id "
+    "is it ja jw ka kk km kn ko la lb ln lo lt lv mg mi mk ml mn mr ms mt my ne nl nn no oc pa pl ps pt ro ru sa sd "
+    "si sk sl sn so sq sr su sv sw ta te tg th tk tl tr tt uk ur uz vi yi yo yue zh").split())
 CHUNK_BYTES = 64  # bytes of text per yielded chunk: a long sentence streams in pieces, as Piper's does
 _HANGUL = re.compile(r"[가-힣]")
 
@@ -55,12 +62,26 @@ class FakeSTT:
 
     async def transcribe(self, audio: Pcm, *, language: str | None = None, prompt: str | None = None
                          ) -> Transcription:
-        heard = tones.decode(audio)
-        text = _printable(bytes(byte.value for byte in heard).decode("utf-8", "ignore"))
-        words = tuple(_words(heard))
-        segments = (Segment(words[0].start, words[-1].end, text, words),) if words else ()
+        if language is not None and primary_language(language) not in LANGUAGES:
+            raise EngineError(f"the fake STT cannot transcribe language {language!r}", "unsupported_language")
+        words = _words(tones.decode(audio))
+        # as whisper gives them: each segment's text starts with its space, and the words are one space apart
+        segments = tuple(Segment(part[0].start, part[-1].end, " " + " ".join(w.text for w in part), tuple(part))
+                         for part in _phrases(words))
+        text = "".join(segment.text for segment in segments).strip()
         detected = language or (("ko" if _HANGUL.search(text) else "en") if text else None)
         return Transcription(text=text, language=detected, duration_s=audio.duration_ms / 1000, segments=segments)
+
+
+def _phrases(words: list[Word]) -> list[list[Word]]:
+    """Words in segments, a new one after each pause, as a recogniser's segments follow the speaker's."""
+    phrases: list[list[Word]] = []
+    for word in words:
+        if phrases and word.start - phrases[-1][-1].end <= PAUSE_S:
+            phrases[-1].append(word)
+        else:
+            phrases.append([word])
+    return phrases
 
 
 def _printable(text: str) -> str:
@@ -72,11 +93,13 @@ def _words(heard: list[tones.HeardByte]) -> list[Word]:
     words: list[Word] = []
     current: list[tones.HeardByte] = []
     for byte in [*heard, None]:
-        if byte is not None and byte.value != ord(" "):
+        paused = byte is not None and bool(current) and byte.start_s - current[-1].end_s > WORD_GAP_S
+        if byte is not None and byte.value != ord(" ") and not paused:
             current.append(byte)
             continue
         if current:
-            text = bytes(b.value for b in current).decode("utf-8", "ignore")
-            words.append(Word(round(current[0].start_s, 3), round(current[-1].end_s, 3), text))
-        current = []
+            text = _printable(bytes(b.value for b in current).decode("utf-8", "ignore"))
+            if text:
+                words.append(Word(round(current[0].start_s, 3), round(current[-1].end_s, 3), text))
+        current = [byte] if paused and byte is not None and byte.value != ord(" ") else []
     return words
