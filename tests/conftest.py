@@ -29,7 +29,7 @@ from talkline.engines.provision import ModelPaths, provision_models
 from talkline.store import Store, create_store
 from talkline.store.schema import Base
 
-MODEL_FIXTURES = {"data_dir", "model_paths", "stt", "piper", "espeak", "vad", "local_engines"}
+MODEL_FIXTURES = {"data_dir", "model_paths", "stt", "piper", "espeak", "vad", "local_engines", "whisper"}
 # the server that holds the throwaway test databases; trust auth on this machine
 POSTGRES_ADMIN_URL = os.environ.get("TALKLINE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 

@@ -13,6 +13,7 @@ import pytest
 
 from talkline.agent.audio_llm import AudioLLMAgent
 from talkline.audio import wav_bytes
+from talkline.engines.fake import FakeSTT, FakeTTS
 from talkline.engines.remote import OpenAISTT, OpenAITTS
 from talkline.jobs import Job, JobEvents
 from talkline.jobs.sqlite_events import SqliteEventLog
@@ -68,7 +69,8 @@ def runtime_settings(tmp_path_factory: pytest.TempPathFactory, fake: FakeOpenAI)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(KEY_ENV, KEY)
         base = Path(tmp_path_factory.mktemp("runtime-engines"))
-        yield Settings(data_dir=base, profiles_file=profiles_file(base / "profiles.toml", fake), inference_workers=2)
+        yield Settings(data_dir=base, profiles_file=profiles_file(base / "profiles.toml", fake), inference_workers=2,
+                       engines="fake")  # the shared engines: the fakes, chosen by settings
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +87,7 @@ async def test_each_profile_gets_its_engines_once(runtime: Runtime) -> None:
     assert runtime.pipeline_for("eco") is eco  # built once, with its connection pools
     assert isinstance(speaker.stt, OpenAISTT) and speaker is not eco  # inherited engines, its own instances
     assert runtime.pipeline_for("practice") is runtime.pipeline  # no remote engines: the shared local pipeline
+    assert isinstance(runtime.pipeline.stt, FakeSTT) and isinstance(runtime.pipeline.tts, FakeTTS)  # by settings
     assert runtime.pipeline_for("whisper-1") is runtime.pipeline  # a REST model name that is no profile
     assert isinstance(speaker.audio_model, AudioLLMAgent)
     assert eco.audio_model is None

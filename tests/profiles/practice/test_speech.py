@@ -14,6 +14,8 @@ from tests.profiles.practice.dialogue import reply
 from tests.profiles.practice.whisper_model import transcribe
 from tests.speech import KOREAN_CLIP_TRANSCRIPT, character_error_rate, english_speech, korean_clip
 
+pytestmark = pytest.mark.e2e  # the real offline models
+
 RESTAURANT = ["Hi, a table for two, please.", "I'd like the bibimbap, please.", "Just water, please.",
               "It was delicious. Can I have the bill?"]
 HOSPITAL = ["Hello, I'd like to make an appointment.", "I have a headache and a fever.",
