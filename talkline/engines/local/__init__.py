@@ -13,6 +13,8 @@ from talkline.engines.local.once import once_per_process
 from talkline.engines.pool import InferencePool
 from talkline.engines.provision import ModelPaths, provision_models
 
+__all__ = ["Engines", "load_local_engines"]  # Engines lives in engines/base.py; it is re-exported here
+
 
 async def load_local_engines(data_dir: Path, pool: InferencePool, *, settings: Any = None) -> Engines:
     """The local engines, bound to `pool`. The first call verifies and loads the models (seconds);
@@ -25,9 +27,6 @@ async def load_local_engines(data_dir: Path, pool: InferencePool, *, settings: A
 @once_per_process
 def _verified_models(data_dir: Path, stt_model_dir: Path | None) -> ModelPaths:
     return provision_models(data_dir, stt_model_dir=stt_model_dir)
-
-
-__all__ = ["Engines", "load_local_engines"]
 
 
 def _build(data_dir: Path, pool: InferencePool, stt_model_dir: Path | None, beam_size: int) -> Engines:
