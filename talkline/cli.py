@@ -6,7 +6,9 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
+from typer.core import TyperGroup
 
 app = typer.Typer(help="Talkline: a self-hosted voice conversation server.", no_args_is_help=True)
 
@@ -70,20 +72,32 @@ def worker(
     asyncio.run(run())
 
 
-eval_app = typer.Typer(help="Evaluate the installed applications.", no_args_is_help=True)
+class _Evaluations(TyperGroup):
+    """`talkline eval NAME`: the evaluation commands of the installed applications, loaded only when asked for
+    (loading the applications takes seconds that every other command would pay)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self._load()
+        return super().get_command(ctx, cmd_name)
+
+    def _load(self) -> None:
+        if self.commands:
+            return
+        from talkline.profiles.applications import installed_applications
+
+        for application in installed_applications():
+            if application.evaluate is not None:
+                single = typer.Typer(add_completion=False)
+                single.command(application.name)(application.evaluate)
+                self.add_command(typer.main.get_command(single), application.name)
+
+
+eval_app = typer.Typer(cls=_Evaluations, help="Evaluate the installed applications.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
-
-
-def _add_evaluations() -> None:
-    """`talkline eval NAME` for each application that brings an evaluation."""
-    from talkline.profiles.applications import installed_applications
-
-    for application in installed_applications():
-        if application.evaluate is not None:
-            eval_app.command(application.name)(application.evaluate)
-
-
-_add_evaluations()
 
 
 bench_app = typer.Typer(help="Benchmarks; results are written as JSON.", no_args_is_help=True)
