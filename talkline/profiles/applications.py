@@ -66,7 +66,8 @@ class ApplicationError(RuntimeError):
 
 
 def installed_applications() -> list[Application]:
-    """Every application registered under the entry point group, ordered by name."""
+    """Every application registered under the entry point group, ordered by name (the built-in ones are
+    registered by Talkline's own installation; none at all means it was not installed)."""
     applications: dict[str, Application] = {}
     for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda entry: entry.name):
         try:
@@ -79,4 +80,7 @@ def installed_applications() -> list[Application]:
         if application.name in applications:
             raise ApplicationError(f"two applications are named {application.name}")
         applications[application.name] = application
+    if not applications:
+        raise ApplicationError(f"no application is installed under the {ENTRY_POINT_GROUP} entry points (not even "
+                               "the built-in eco and practice): install Talkline with scripts/install")
     return list(applications.values())
