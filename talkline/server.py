@@ -14,6 +14,7 @@ from talkline import __version__
 from talkline.auth.http import caller_dependency, owner_dependency
 from talkline.http_errors import install_error_handlers
 from talkline.jobs.routes import jobs_router, upload_limit_middleware
+from talkline.profiles.cards import client_card, mount_application_pages  # temporary, see cards.py
 from talkline.profiles.practice.routes import practice_router
 from talkline.realtime.endpoint import realtime_router
 from talkline.realtime.secrets import SecretMinter, secrets_router
@@ -39,9 +40,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(practice_router(runtime.store, owner_dependency(caller)))
     app.middleware("http")(upload_limit_middleware(runtime.settings.upload_max_bytes))
     _add_operations(app, runtime)
+    mount_application_pages(app)
     if WEB_DIR.is_dir():
         app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
     return app
+
+
+def _card(profile: Any) -> dict[str, Any]:
+    return {**profile.model_card(), "talkline": client_card(profile)}
 
 
 def _add_operations(app: FastAPI, runtime: Runtime) -> None:
@@ -67,7 +73,7 @@ def _add_operations(app: FastAPI, runtime: Runtime) -> None:
 
     @app.get("/v1/models")
     async def models() -> dict[str, Any]:
-        return {"object": "list", "data": [profile.model_card() for profile in runtime.profiles]}
+        return {"object": "list", "data": [_card(profile) for profile in runtime.profiles]}
 
     @app.get("/v1/models/{model}")
     async def model(model: str) -> dict[str, Any]:
@@ -75,6 +81,6 @@ def _add_operations(app: FastAPI, runtime: Runtime) -> None:
         from talkline.profiles.base import UnknownProfile
 
         try:
-            return runtime.profiles.get(model).model_card()
+            return _card(runtime.profiles.get(model))
         except UnknownProfile as exc:
             raise ApiError(404, str(exc), code="model_not_found", param="model") from None
