@@ -69,17 +69,22 @@ ProfileOption = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w
 
 
 class DemoSecretRequest(BaseModel):
-    """What the call page may choose: the profile, its practice options, and a voice."""
+    """What the call page may choose: the profile, its options (from the profile's card), a voice, and the
+    learner's id, which files their calls and history under this page's address."""
 
     model_config = ConfigDict(extra="forbid")
 
     profile: ProfileOption | None = None
-    scenario: ProfileOption | None = None
+    options_: Annotated[dict[ProfileOption, ProfileOption], Field(alias="options", max_length=16)] = Field(
+        default_factory=dict)
+    scenario: ProfileOption | None = None  # older pages sent these two on their own
     persona: ProfileOption | None = None
     voice: ProfileOption | None = None
+    user: Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[\w-]+$")] | None = None
 
     def options(self) -> dict[str, str]:
-        return {k: v for k, v in {"scenario": self.scenario, "persona": self.persona}.items() if v is not None}
+        named = {k: v for k, v in {"scenario": self.scenario, "persona": self.persona}.items() if v is not None}
+        return {**named, **self.options_}
 
     def session(self) -> dict[str, Any]:
         voice = {"audio": {"output": {"voice": self.voice}}} if self.voice else {}
@@ -176,7 +181,7 @@ def secrets_router(minter: SecretMinter, caller: Callable[..., Awaitable[Caller]
     async def demo_client_secret(body: DemoSecretRequest, who: Annotated[Caller, Depends(demo)]) -> dict[str, Any]:
         minter.configured_profile(body.profile, body.options())  # the page's field names in any refusal
         secret, expires_at, session = await minter.mint(who, body.session(), DEFAULT_TTL_S,
-                                                        TalklineOptions(options=body.options()))
+                                                        TalklineOptions(options=body.options(), user=body.user))
         return {"value": secret, "expires_at": expires_at, "session": dump(session)}
 
     return router
