@@ -200,8 +200,8 @@ export class CallPanel {
     this.talkHint.hidden = this.root.dataset.mode !== 'ptt' || !active;
     this.talkButton.setAttribute('aria-pressed', String(Boolean(snapshot.talking)));
     this.talkButton.textContent = t(snapshot.talking ? 'talk.held' : 'talk');
-    this.talkButton.disabled = !live || snapshot.muted;
-    this.muteButton.disabled = !live;
+    this.talkButton.setAttribute('aria-disabled', String(!live || Boolean(snapshot.muted))); // stays focusable
+    this.muteButton.disabled = !active;
     this.textForm.hidden = !active;
     this.textInput.disabled = !live;
     this.errorBox.hidden = phase !== 'error';

@@ -66,6 +66,7 @@ export class Call extends EventTarget {
         onChunk: (pcm, lastVoicedAt) => this.captured(pcm, lastVoicedAt),
         onLevel: (level) => this.emit('level', { level }),
       });
+      this.microphone.muted = this.flags.muted;
       await this.open();
       this.startedAt = this.resume?.startedAt ?? performance.now();
       this.emit('connected', { startedAt: this.startedAt });
