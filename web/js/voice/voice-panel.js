@@ -220,7 +220,8 @@ export class VoicePanel {
   showError(error) {
     this.root.dataset.state = 'error';
     this.errorBox.hidden = false;
-    this.errorText.textContent = describeError(error);
+    const rejected = error?.name === 'ApiError' && [400, 413, 415].includes(error.status);
+    this.errorText.textContent = rejected ? t('error.upload', { reason: error.message }) : describeError(error).text;
   }
 
   hideError() {
