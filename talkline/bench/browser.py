@@ -123,6 +123,9 @@ def run(options: Options, output: Path | None = None, say: Any = print) -> dict[
                     "server_speech_end_to_first_audio_ms": _stats(server_ms),
                     "protocol_end_to_first_audio_ms": _stats(protocol),
                     "browser_minus_protocol_p50_ms": _difference(browser_ms, protocol),
+                    # same turn: the page's figure minus the server's own speech end -> first audio
+                    "browser_share_ms": _stats([mark["ms"] - mark["server"]["first_audio"] for mark in marks
+                                                if "first_audio" in mark.get("server", {})]),
                     "turns": marks,
                 }
     result = {"benchmark": "browser", "date": time.strftime("%Y-%m-%d %H:%M:%S"), "turns": options.turns,
@@ -140,10 +143,12 @@ def _difference(browser_ms: list[float], protocol_ms: list[float]) -> float | No
 
 
 def print_browser(result: dict[str, Any], say: Any = print) -> None:
-    say(f"{'configuration':<50} {'browser p50/p95':>18} {'protocol p50/p95':>18} {'+p50':>8}")
+    say(f"{'configuration':<46} {'browser p50/p95':>16} {'protocol p50/p95':>17} {'+p50':>7} {'page share':>16}")
     for name, row in result["configs"].items():
         browser, protocol = row["browser_mouth_to_ear_ms"], row["protocol_end_to_first_audio_ms"]
-        say(f"{name:<50} {_pair(browser):>18} {_pair(protocol):>18} {row['browser_minus_protocol_p50_ms'] or '–':>8}")
+        plus = row["browser_minus_protocol_p50_ms"]
+        say(f"{name:<46} {_pair(browser):>16} {_pair(protocol):>17} {plus if plus is not None else '–':>7} "
+            f"{_pair(row['browser_share_ms']):>16}")
 
 
 def _pair(stats: dict[str, Any]) -> str:
