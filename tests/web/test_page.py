@@ -114,3 +114,35 @@ async def test_korean_phone_call_screen_with_the_keyboard_only(launch, server: S
     assert await page.locator("#record-button").inner_text() == "녹음"
     await check_every_size(page, "voice-idle")
     assert not page.script_errors  # type: ignore[attr-defined]
+
+
+async def test_practice_module_reads_the_scenario_contract(launch, server: ServerProcess) -> None:
+    """Scenario data in the agreed shape (roles with registers, persona pairings with reasons) is shown."""
+    browser = await launch(Pcm.silence(1000, 24000))
+    page = await open_page(browser, server, language="ko")
+
+    async def contract(route) -> None:  # type: ignore[no-untyped-def]
+        body = await (await route.fetch()).json()
+        for scenario in body["data"]:
+            scenario["roles"] = [{"id": "official", "title": {"en": "civil servant", "ko": "주민센터 직원"},
+                                  "relationship": "official", "partner_register": "hapsyo",
+                                  "learner_register": "haeyo"}]
+            scenario["personas"] = [{"persona": "gildong", "allowed": True},
+                                    {"persona": "saerom", "allowed": False,
+                                     "reason": {"en": "a friend would not work here", "ko": "친구는 이 일을 하지 않아요"}}]
+            scenario["examples"] = [{"ko": "전입신고를 하러 왔어요.", "en": "I came to register my move."}]
+        await route.fulfill(json=body)
+
+    await page.route("**/v1/practice/scenarios", contract)
+    await page.reload()
+    await page.wait_for_selector("body[data-ready=true]")
+    await page.select_option("#profile", "practice")
+    await page.wait_for_selector("#app-setup .practice-card")
+    await page.select_option("#option-scenario", "friend")  # its default partner may not play it here
+    assert await page.input_value("#option-persona") == "gildong"
+    assert await page.locator('#option-persona option[value="saerom"]').is_disabled()
+    card = await page.inner_text("#app-setup")
+    assert "주민센터 직원 길동이 격식 있는 존댓말(합쇼체)로 말해요. 존댓말(해요체)로 대답해 보세요." in card
+    assert "새롬이 이 상황을 연습할 수 없어요: 친구는 이 일을 하지 않아요" in card
+    assert "전입신고를 하러 왔어요." in card
+    assert not page.script_errors  # type: ignore[attr-defined]
