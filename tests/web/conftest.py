@@ -110,6 +110,19 @@ async def overflow_px(page: Page) -> int:
     return int(await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"))
 
 
+async def screenshots(page: Page, name: str) -> None:
+    """The page as it is now, at phone and desktop size, light and dark."""
+    original = page.viewport_size
+    for scheme in ("light", "dark"):
+        await page.emulate_media(color_scheme=scheme)
+        for size, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+            await page.set_viewport_size(viewport)
+            await screenshot(page, f"{name}-{size}-{scheme}")
+    await page.emulate_media(color_scheme="light")
+    if original:
+        await page.set_viewport_size(original)
+
+
 async def check_every_size(page: Page, name: str | None = None) -> None:
     """No horizontal overflow at phone to desktop widths, no serious contrast or other accessibility
     violations in light and dark mode, and (with a name) screenshots at phone and desktop size in both."""

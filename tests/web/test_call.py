@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.server_process import ServerProcess
 from tests.speech import english_speech, word_error_rate
-from tests.web.conftest import Wire, open_page, screenshot, speech_with_pauses
+from tests.web.conftest import Wire, open_page, screenshot, screenshots, speech_with_pauses
 
 QUESTION = "How do I throw away an empty plastic water bottle?"
 LONG_QUESTION = "Tell me how to throw away a broken television."
@@ -59,12 +59,13 @@ async def test_a_spoken_question_is_heard_answered_and_played(launch, server: Se
     assert update["audio"]["input"]["transcription"]["model"]
     assert all(len(e["audio"]) * 3 // 4 in range(960, 1921) for e in wire.sent("input_audio_buffer.append"))
     assert await page.evaluate("window.loudest") > 0.5  # the level meter followed the speech
-    await screenshot(page, "call-answered")
+    await screenshots(page, "state-listening-after-answer")
 
     await page.click("#end-button")
     await page.wait_for_selector('#panel-call[data-state="ended"]')
     assert await page.evaluate("document.activeElement.id") == "after-call"
     assert "The call lasted 00:" in await page.inner_text("#after-call")
+    await screenshots(page, "state-ended")
     await page.click("#new-call-button")
     assert await page.locator("#call-button").is_visible()
     assert not page.script_errors  # type: ignore[attr-defined]
@@ -162,6 +163,7 @@ async def test_push_to_talk_typing_and_practice_feedback(launch, server: ServerP
     for quiet in ("conversation.item.truncate", "response.cancel", "input_audio_buffer.commit", "input_audio_buffer.clear"):
         assert not wire.sent(quiet), quiet
     assert await page.inner_text("#call-state-text") == "Hold the button to talk"
+    await screenshots(page, "state-ptt-idle")
 
     # the persona answers the phone, then the learner types the first line
     await page.wait_for_function("() => document.querySelector('#transcript li.assistant .text')?.textContent.includes('Welcome')")
@@ -179,6 +181,7 @@ async def test_push_to_talk_typing_and_practice_feedback(launch, server: ServerP
     await page.keyboard.down("Space")
     await page.wait_for_selector('#panel-call[data-state="ptt-held"]')
     assert await page.get_attribute("#talk-button", "aria-pressed") == "true"
+    await screenshots(page, "state-ptt-held")
     await page.wait_for_function(SPOKEN_SINCE_THEN_QUIET_FOR, arg=[pressed_ms, 1000], timeout=30_000)
     await page.keyboard.up("Space")
     assert await wire.wait_sent("input_audio_buffer.commit") and wire.sent("input_audio_buffer.append")
