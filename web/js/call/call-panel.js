@@ -187,6 +187,7 @@ export class CallPanel {
     this.root.dataset.state = state;
     this.root.dataset.phase = phase;
     this.root.toggleAttribute('data-in-call', active);
+    if (snapshot.talking || snapshot.hearing) this.notice.textContent = ''; // a new turn: old notices are stale
     this.stateText.textContent = t(`state.${state}`, { name: this.setup.speakerName(), n: snapshot.attempt ?? 1 });
     this.setup.form.hidden = phase !== 'idle';
     this.setup.disable(active);
