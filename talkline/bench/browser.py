@@ -6,8 +6,9 @@ worklet stamps the last voiced microphone sample and the playback worklet the fi
 the reply, both on the AudioContext clock (`window.talklineLatency`). Each browser configuration
 (the page's query-string knobs: capture chunk, playback start threshold, noise suppression) runs
 its turns on the same server, followed by the same questions over the protocol (a Python client
-streaming 20 ms chunks, from its last speech sample to the first `response.output_audio.delta`),
-so the browser's own share is the difference between figures measured under the same load.
+streaming 20 ms chunks, from the last voiced sample, as the page counts, to the first
+`response.output_audio.delta`), so the browser's own share is the difference between figures
+measured under the same load.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from talkline.audio import Pcm, wav_bytes
 from talkline.bench.latency import percentile, run_turn
@@ -92,14 +95,27 @@ def _stats(values: list[float]) -> dict[str, float | None]:
     return {"p50": percentile(values, 50), "p95": percentile(values, 95), "n": len(values)}
 
 
-async def _protocol_turns(url: str, texts: list[str], silence_ms: int) -> list[float]:
+VOICED = 0.01  # the page's capture worklet counts a sample as voiced from this level (about -40 dBFS)
+
+
+def quiet_tail_ms(speech: Pcm) -> float:
+    """How long the clip goes on after its last voiced sample (synthesised speech ends in a quiet tail)."""
+    samples = np.frombuffer(speech.data, dtype="<i2")
+    voiced = np.flatnonzero(np.abs(samples) >= VOICED * 32768)
+    last = int(voiced[-1]) + 1 if voiced.size else len(samples)
+    return (len(samples) - last) * 1000 / speech.rate
+
+
+async def _protocol_turns(url: str, texts: list[str], silence_ms: int) -> list[Any]:
+    """The same questions over the protocol, counted like the page: from the last voiced sample."""
     speech = dict(english_utterances())
-    results = []
+    turns = []
     for text in texts:
         turn = await run_turn(url, "protocol", speech[text], text, silence_ms)
         if turn.end_to_first_audio_ms is not None:
-            results.append(turn.end_to_first_audio_ms)
-    return results
+            turn.end_to_first_audio_ms = round(turn.end_to_first_audio_ms + quiet_tail_ms(speech[text]), 1)
+        turns.append(turn)
+    return turns
 
 
 def run(options: Options, output: Path | None = None, say: Any = print) -> dict[str, Any]:
@@ -113,21 +129,34 @@ def run(options: Options, output: Path | None = None, say: Any = print) -> dict[
                 say(f"{name}: {options.turns} turns in Chromium…")
                 marks = asyncio.run(browser_turns(server.http_url, CONFIGS[name], wav, options.turns))
                 say("  and the same questions over the protocol…")
-                protocol = asyncio.run(_protocol_turns(server.http_url, texts, options.silence_ms))
+                protocol_turns = asyncio.run(_protocol_turns(server.http_url, texts, options.silence_ms))
+                protocol = [t.end_to_first_audio_ms for t in protocol_turns if t.end_to_first_audio_ms is not None]
+                # the server counts from its VAD's speech end, which trails the true end a little: the same
+                # difference measured over the protocol is that trail, so the page's own share is the rest
+                protocol_trail = [t.end_to_first_audio_ms - t.server["first_audio"] for t in protocol_turns
+                                  if t.end_to_first_audio_ms is not None and "first_audio" in t.server]
                 browser_ms = [mark["ms"] for mark in marks]
                 server_ms = [mark["server"]["first_audio"] for mark in marks if "first_audio" in mark.get("server", {})]
                 rows[name] = {
                     "query": CONFIGS[name],
                     "browser_mouth_to_ear_ms": _stats(browser_ms),
                     "output_latency_ms": _stats([mark.get("outputLatencyMs", 0.0) for mark in marks]),
+                    # first audio delta received -> its first sample at the speaker (playback path + output)
+                    "arrival_to_speaker_ms": _stats([mark["arrivalToSpeakerMs"] for mark in marks
+                                                     if "arrivalToSpeakerMs" in mark]),
                     "server_speech_end_to_first_audio_ms": _stats(server_ms),
                     "protocol_end_to_first_audio_ms": _stats(protocol),
                     "browser_minus_protocol_p50_ms": _difference(browser_ms, protocol),
                     # same turn: the page's figure minus the server's own speech end -> first audio
-                    "browser_share_ms": _stats([mark["ms"] - mark["server"]["first_audio"] for mark in marks
-                                                if "first_audio" in mark.get("server", {})]),
+                    "browser_minus_server_ms": _stats([mark["ms"] - mark["server"]["first_audio"] for mark in marks
+                                                       if "first_audio" in mark.get("server", {})]),
+                    "protocol_minus_server_ms": _stats(protocol_trail),
                     "turns": marks,
+                    "protocol_turns": [t.end_to_first_audio_ms for t in protocol_turns],
                 }
+    for row in rows.values():
+        a, b = row["browser_minus_server_ms"]["p50"], row["protocol_minus_server_ms"]["p50"]
+        row["page_share_p50_ms"] = None if a is None or b is None else round(a - b, 1)
     result = {"benchmark": "browser", "date": time.strftime("%Y-%m-%d %H:%M:%S"), "turns": options.turns,
               "silence_duration_ms": options.silence_ms, "configs": rows}
     if output:
@@ -143,12 +172,13 @@ def _difference(browser_ms: list[float], protocol_ms: list[float]) -> float | No
 
 
 def print_browser(result: dict[str, Any], say: Any = print) -> None:
-    say(f"{'configuration':<46} {'browser p50/p95':>16} {'protocol p50/p95':>17} {'+p50':>7} {'page share':>16}")
+    say(f"{'configuration':<46} {'browser p50/p95':>16} {'protocol p50/p95':>17} {'+p50':>7} {'page share p50':>15}")
     for name, row in result["configs"].items():
         browser, protocol = row["browser_mouth_to_ear_ms"], row["protocol_end_to_first_audio_ms"]
-        plus = row["browser_minus_protocol_p50_ms"]
+        plus, share = row["browser_minus_protocol_p50_ms"], row["page_share_p50_ms"]
         say(f"{name:<46} {_pair(browser):>16} {_pair(protocol):>17} {plus if plus is not None else '–':>7} "
-            f"{_pair(row['browser_share_ms']):>16}")
+            f"{share if share is not None else '–':>15}")
+    say("page share: (page mouth-to-ear − server speech end → first audio) − (the same over the protocol), per turn")
 
 
 def _pair(stats: dict[str, Any]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.server_process import ServerProcess
 from tests.speech import english_speech, word_error_rate
-from tests.web.conftest import Wire, open_page, screenshot, screenshots, speech_with_pauses
+from tests.web.conftest import Wire, check_every_size, open_page, screenshot, screenshots, speech_with_pauses
 
 QUESTION = "How do I throw away an empty plastic water bottle?"
 LONG_QUESTION = "Tell me how to throw away a broken television."
@@ -212,7 +212,7 @@ async def test_push_to_talk_typing_and_practice_feedback(launch, server: ServerP
     assert await page.evaluate("document.querySelector('#after-call').getBoundingClientRect().top < innerHeight")
     actions = await page.locator("#after-call .practice-actions button").all_inner_texts()
     assert actions == ["Try again", "Try with Saerom", "Review expressions"]
-    await screenshot(page, "practice-feedback")
+    await check_every_size(page, "practice-feedback")
 
     # the history tab lists this call with its feedback
     await page.click("#tab-history")
@@ -221,7 +221,7 @@ async def test_push_to_talk_typing_and_practice_feedback(launch, server: ServerP
     assert "At the mart · Gildong" in await entry.inner_text()
     await entry.locator("summary").click()
     assert f"{feedback['steps_completed']} of {feedback['steps_total']}" in await entry.inner_text()
-    await screenshot(page, "practice-history")
+    await check_every_size(page, "practice-history")
 
     # "Try with Saerom" calls again with the other persona
     await page.click("#tab-call")

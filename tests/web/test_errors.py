@@ -128,3 +128,21 @@ async def test_a_dropped_connection_reconnects_and_keeps_the_conversation(launch
     assert texts[0] == "How do I throw away a plastic bottle?" and "PET" in texts[1]  # the agent keeps the context
     await page.click("#end-button")
     assert not page.script_errors  # type: ignore[attr-defined]
+
+
+async def test_an_expired_call_pass_is_explained(launch, server: ServerProcess) -> None:
+    browser = await launch(Pcm.silence(3000, 24000))
+    page = await open_page(browser, server)
+
+    async def expired(ws: WebSocketRoute) -> None:
+        """The server's refusal of an expired client secret: a typed error event, then the close."""
+        ws.send(json.dumps({"type": "error", "event_id": "event_1", "error": {
+            "type": "invalid_request_error", "code": "client_secret_expired",
+            "message": "the client secret has expired; mint a new one"}}))
+        await ws.close(code=1008, reason="client_secret_expired")
+
+    await page.route_web_socket("**/v1/realtime*", expired)
+    await page.click("#call-button")
+    await page.wait_for_selector('#panel-call[data-state="error"]')
+    assert (await page.inner_text("#call-error-text")).startswith("Your call pass expired")
+    assert "client_secret_expired" in (await page.locator("#call-error-detail").text_content() or "")

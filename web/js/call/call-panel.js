@@ -169,7 +169,8 @@ export class CallPanel {
   responseDone(response) {
     const timings = response.timings;
     for (const item of response.output ?? []) {
-      if (item.type !== 'message' || !timings || timings.first_audio === undefined) continue;
+      // only replies to speech have a speech end to count from (not the opening line, not typed turns)
+      if (item.type !== 'message' || timings?.committed === undefined || timings.first_audio === undefined) continue;
       this.transcript.mark(item.id, 'firstAudioMs', timings.first_audio);
       this.details.note(item.id, 'stages', timings);
     }

@@ -29,6 +29,7 @@ export class Call extends EventTarget {
     this.cutItems = new Set(); // assistant items cut short: their late audio is dropped
     this.turns = [...(resume?.turns ?? [])]; // finished turns {role, text}, replayed into a new session after a reconnect
     this.replaying = 0; // user items being replayed: their echo is not a new turn
+    this.firstDelta = new Map(); // itemId -> performance.now() when its first audio arrived
     this.pushToTalk = new PushToTalk({
       begin: () => this.beginTalking(),
       send: (base64) => this.connection?.send({ type: 'input_audio_buffer.append', audio: base64 }),
@@ -132,8 +133,11 @@ export class Call extends EventTarget {
     this.player.onStart = (itemId, at) => {
       this.set({ flags: { playing: true, thinking: false } });
       if (this.cause === 'speech' && this.lastVoicedAt !== null && at !== undefined) {
+        const clock = this.context.getOutputTimestamp();
+        const heardAt = clock.performanceTime + (at - clock.contextTime) * 1000; // when it leaves the speaker
         this.emit('latency', { itemId, ms: (at - this.lastVoicedAt) * 1000, lastVoicedAt: this.lastVoicedAt, playedAt: at,
-          outputLatencyMs: (this.context.outputLatency || 0) * 1000 });
+          outputLatencyMs: (this.context.outputLatency || 0) * 1000,
+          arrivalToSpeakerMs: heardAt - (this.firstDelta.get(itemId) ?? heardAt) });
       }
       this.cause = null;
     };
@@ -178,6 +182,7 @@ export class Call extends EventTarget {
         this.emit('assistant-transcript', { itemId: event.item_id, delta: event.delta });
         break;
       case 'response.output_audio.delta':
+        if (!this.firstDelta.has(event.item_id)) this.firstDelta.set(event.item_id, performance.now());
         if (!this.cutItems.has(event.item_id)) this.player.enqueue(event.item_id, event.delta);
         break;
       case 'response.output_item.done':
