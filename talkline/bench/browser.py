@@ -66,7 +66,7 @@ async def browser_turns(url: str, query: str, wav: Path, turns: int) -> list[dic
         try:
             context = await browser.new_context(permissions=["microphone"])
             page = await context.new_page()
-            server_timings: list[dict[str, Any]] = []
+            server_timings: dict[str, dict[str, Any]] = {}  # reply item id -> response.done timings
             page.on("websocket", lambda socket: socket.on("framereceived", lambda frame: _timings(frame, server_timings)))
             await page.goto(f"{url}/?{query}")
             await page.wait_for_selector("body[data-ready=true]")
@@ -79,16 +79,16 @@ async def browser_turns(url: str, query: str, wav: Path, turns: int) -> list[dic
                     break
                 await asyncio.sleep(1)
             await page.click("#end-button")
-            return [{**mark, "server": server_timings[i] if i < len(server_timings) else {}}
-                    for i, mark in enumerate(marks[:turns])]
+            return [{**mark, "server": server_timings.get(mark["itemId"], {})} for mark in marks[:turns]]
         finally:
             await browser.close()
 
 
-def _timings(frame: str | bytes, into: list[dict[str, Any]]) -> None:
+def _timings(frame: str | bytes, into: dict[str, dict[str, Any]]) -> None:
     event = json.loads(frame)
-    if event.get("type") == "response.done" and event["response"].get("timings", {}).get("committed") is not None:
-        into.append(event["response"]["timings"])
+    if event.get("type") == "response.done" and event["response"].get("timings"):
+        for item in event["response"].get("output", []):
+            into[item.get("id", "")] = event["response"]["timings"]
 
 
 def _stats(values: list[float]) -> dict[str, float | None]:
@@ -192,7 +192,8 @@ def plot(result: dict[str, Any]) -> str:
     rows = []
     for name, row in result["configs"].items():
         rows.append((f"{name} — browser", [t["ms"] for t in row["turns"]], row["browser_mouth_to_ear_ms"]["p50"]))
-        rows.append(("protocol, same run", [], row["protocol_end_to_first_audio_ms"]["p50"]))
+        rows.append(("protocol, same run", [v for v in row["protocol_turns"] if v is not None],
+                     row["protocol_end_to_first_audio_ms"]["p50"]))
     values = [v for _, points, _ in rows for v in points] + [p for *_, p in rows if p]
     top = max(values or [1000]) * 1.1
     width, left, height = 900, 330, 28 * len(rows) + 60
