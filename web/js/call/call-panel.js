@@ -26,6 +26,7 @@ export class CallPanel {
     this.errorDetails = $('#call-error-details');
     this.errorDetail = $('#call-error-detail');
     this.retryButton = $('#retry-button');
+    this.bar = $('#call-bar');
     this.controls = $('#call-controls');
     this.talkButton = $('#talk-button');
     this.talkHint = $('#talk-hint');
@@ -194,6 +195,7 @@ export class CallPanel {
     this.setup.disable(active);
     this.screen.hidden = phase === 'idle';
     const live = phase === 'live';
+    this.bar.hidden = !active && phase !== 'error';
     this.controls.hidden = !active && phase !== 'error';
     this.talkButton.hidden = this.root.dataset.mode !== 'ptt' || phase === 'error';
     this.muteButton.hidden = phase === 'error';
