@@ -118,6 +118,25 @@ def bench_latency(
     typer.echo(f"results written to {output}")
 
 
+@bench_app.command("browser")
+def bench_browser(
+    turns: Annotated[int, typer.Option(help="Spoken turns per page configuration (20 for the report).")] = 20,
+    config: Annotated[list[str] | None, typer.Option(help="Only these configurations (by name); all by default.")] = None,
+    output: Annotated[Path, typer.Option(help="Where the JSON results go (and the .svg plot).")] = Path(
+        "bench/results/browser.json"),
+) -> None:
+    """Mouth-to-ear latency in Chromium (last voiced microphone sample → first played reply sample) per page
+    configuration, next to the protocol-level figure of the same questions on the same server."""
+    from talkline.bench.browser import CONFIGS, Options, print_browser, run
+
+    chosen = tuple(config) if config else tuple(CONFIGS)
+    unknown = [name for name in chosen if name not in CONFIGS]
+    if unknown:
+        raise typer.BadParameter(f"unknown configuration {unknown}; known: {list(CONFIGS)}")
+    print_browser(run(Options(turns=turns, configs=chosen), output, say=typer.echo), say=typer.echo)
+    typer.echo(f"results written to {output} and {output.with_suffix('.svg')}")
+
+
 @bench_app.command("jobs")
 def bench_jobs(
     jobs: Annotated[int, typer.Option(help="Sequential voice jobs per mode.")] = 10,

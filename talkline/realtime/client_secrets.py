@@ -70,14 +70,16 @@ _OPTIONS: TypeAdapter[dict[str, str]] = TypeAdapter(dict[OptionValue, OptionValu
 
 
 class DemoSecretRequest(BaseModel):
-    """What the call page may choose: the profile, a voice, and the profile's options (in `options`, or as
-    fields of their own: `{"profile": "practice", "scenario": "mart"}`)."""
+    """What the call page may choose: the profile, a voice, the profile's options (in `options`, or as fields
+    of their own: `{"profile": "practice", "scenario": "mart"}`), and the learner's id, which files their calls
+    and history under this page's address."""
 
     model_config = ConfigDict(extra="allow")
 
     profile: OptionValue | None = None
     voice: OptionValue | None = None
-    options: dict[OptionValue, OptionValue] = Field(default_factory=dict)
+    options: Annotated[dict[OptionValue, OptionValue], Field(max_length=16)] = Field(default_factory=dict)
+    user: Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[\w-]+$")] | None = None
 
     @model_validator(mode="after")
     def _options_are_names(self) -> "DemoSecretRequest":
@@ -183,7 +185,7 @@ def secrets_router(minter: SecretMinter, caller: Callable[..., Awaitable[Caller]
         options = body.chosen_options()
         minter.configured_profile(body.profile, options)  # the page's field names in any refusal
         secret, expires_at, session = await minter.mint(who, body.session(), DEFAULT_TTL_S,
-                                                        TalklineOptions(options=options))
+                                                        TalklineOptions(options=options, user=body.user))
         return {"value": secret, "expires_at": expires_at, "session": dump(session)}
 
     return router

@@ -80,9 +80,10 @@ async def launch(playwright: Playwright, tmp_path: Path) -> AsyncIterator[Callab
 
 
 async def open_page(browser: Browser, server: LiveServer, *, microphone_allowed: bool = True,
-                    viewport: dict[str, int] | None = None) -> Page:
+                    viewport: dict[str, int] | None = None, language: str = "en") -> Page:
     context = await browser.new_context(permissions=["microphone"] if microphone_allowed else [],
                                         viewport=viewport or {"width": 1100, "height": 900})
+    await context.add_init_script(f"localStorage.setItem('talkline.language', '{language}')")
     page = await context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -95,6 +96,62 @@ async def open_page(browser: Browser, server: LiveServer, *, microphone_allowed:
 async def screenshot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+WIDTHS = (320, 390, 768, 1280)
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+async def serious_accessibility_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now (pinned axe-core from npm)."""
+    if not AXE.exists():
+        raise RuntimeError(f"{AXE} is missing: run scripts/install test (it installs axe-core with npm)")
+    if not await page.evaluate("typeof window.axe === 'object'"):
+        await page.add_script_tag(path=str(AXE))
+    results = await page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}" for v in results["violations"]
+            if v["impact"] in ("serious", "critical")]
+
+
+async def overflow_px(page: Page) -> int:
+    """How far the page is wider than the viewport (0 when nothing sticks out)."""
+    return int(await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+
+
+async def screenshots(page: Page, name: str) -> None:
+    """The page as it is now, at phone and desktop size, light and dark."""
+    original = page.viewport_size
+    for scheme in ("light", "dark"):
+        await page.emulate_media(color_scheme=scheme)
+        for size, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+            await page.set_viewport_size(viewport)
+            await screenshot(page, f"{name}-{size}-{scheme}")
+    await page.emulate_media(color_scheme="light")
+    if original:
+        await page.set_viewport_size(original)
+
+
+async def check_every_size(page: Page, name: str | None = None) -> None:
+    """No horizontal overflow at phone to desktop widths, no serious contrast or other accessibility
+    violations in light and dark mode, and (with a name) screenshots at phone and desktop size in both."""
+    original = page.viewport_size
+    problems: list[str] = []
+    for scheme in ("light", "dark"):
+        await page.emulate_media(color_scheme=scheme)
+        for width in WIDTHS:
+            await page.set_viewport_size({"width": width, "height": 844 if width < 700 else 900})
+            if (extra := await overflow_px(page)) > 0:
+                problems.append(f"{scheme} {width}px: {extra}px wider than the screen")
+            if width in (390, 1280):
+                problems += [f"{scheme} {width}px: {v}" for v in await serious_accessibility_violations(page)]
+                if name:
+                    await screenshot(page, f"{name}-{'phone' if width == 390 else 'desktop'}-{scheme}")
+    await page.emulate_media(color_scheme="light")
+    if original:
+        await page.set_viewport_size(original)
+    assert not problems, problems
 
 
 class Wire:

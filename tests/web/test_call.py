@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.server_process import ServerProcess
 from tests.speech import english_speech, word_error_rate
-from tests.web.conftest import Wire, open_page, screenshot, speech_with_pauses
+from tests.web.conftest import Wire, check_every_size, open_page, screenshot, screenshots, speech_with_pauses
 
 QUESTION = "How do I throw away an empty plastic water bottle?"
 LONG_QUESTION = "Tell me how to throw away a broken television."
@@ -44,18 +44,29 @@ async def test_a_spoken_question_is_heard_answered_and_played(launch, server: Se
     spoken = "".join(e["delta"] for e in wire.received("response.output_audio_transcript.delta"))
     assert answer == spoken and "PET" in answer
     card = page.locator('#transcript li.tool-card[data-tool="search_waste_disposal"]')
-    assert "plastic water bottle" in await card.inner_text()
     await page.locator("#transcript li.tool-card.done").wait_for()
-    assert "ms" in await reply.first.locator(".meta").inner_text()  # the latency split reached the page
+    title, found = await card.locator(".tool-title").inner_text(), await card.locator(".tool-result").inner_text()
+    assert title.startswith("Looked up “") and "plastic water bottle" in title  # what was looked up, in words
+    assert found.startswith("Found: ") and "PET" in found and "→" not in found and "query" not in found
+    # the latency lives in the details view: the page's own mouth-to-ear figure and the server's split
+    assert int(await reply.first.get_attribute("data-mouth-to-ear-ms") or 0) > 0
+    assert await reply.first.locator(".meta").inner_text() == ""
+    await page.click("#call-details summary")
+    details = await page.inner_text("#call-details-list")
+    assert "Reply 1" in details and "ms after you stopped speaking" in details and "parts" in details
 
     update = wire.sent("session.update")[0]["session"]
     assert update["audio"]["input"]["transcription"]["model"]
     assert all(len(e["audio"]) * 3 // 4 in range(960, 1921) for e in wire.sent("input_audio_buffer.append"))
     assert await page.evaluate("window.loudest") > 0.5  # the level meter followed the speech
-    await screenshot(page, "call-answered")
+    await screenshots(page, "state-listening-after-answer")
 
     await page.click("#end-button")
     await page.wait_for_selector('#panel-call[data-state="ended"]')
+    assert await page.evaluate("document.activeElement.id") == "after-call"
+    assert "The call lasted 00:" in await page.inner_text("#after-call")
+    await screenshots(page, "state-ended")
+    await page.click("#new-call-button")
     assert await page.locator("#call-button").is_visible()
     assert not page.script_errors  # type: ignore[attr-defined]
 
@@ -65,9 +76,14 @@ async def test_barge_in_stops_playback_and_truncates_to_what_was_played(launch, 
     browser = await launch(microphone)
     page = await open_page(browser, server)
     wire = Wire(page)
+    await page.evaluate(RECORD_STATES)
     await page.click("#call-button")
 
     await page.wait_for_selector('#transcript li.assistant[data-interrupted="true"]', timeout=ANSWER_TIMEOUT_MS)
+    states = await page.evaluate("window.states")
+    spoke = states.index("speaking")
+    assert "hearing" in states[spoke:], states  # talking over the reply shows "Hearing you", not "Thinking"
+    assert "thinking" in states[:spoke], states  # between the question and the reply
     truncate = (await wire.wait_sent("conversation.item.truncate"))[0]
     cut = page.locator('#transcript li.assistant[data-interrupted="true"]')
     assert truncate["item_id"] == await cut.get_attribute("data-item-id")
@@ -91,6 +107,14 @@ async def test_barge_in_stops_playback_and_truncates_to_what_was_played(launch, 
     await screenshot(page, "call-barge-in")
     await page.click("#end-button")
 
+
+RECORD_STATES = """() => {
+    const panel = document.querySelector('#panel-call');
+    window.states = [];
+    new MutationObserver(() => {
+        if (window.states.at(-1) !== panel.dataset.state) window.states.push(panel.dataset.state);
+    }).observe(panel, { attributes: true, attributeFilter: ['data-state'] });
+}"""
 
 # The level meter's history (page clock, ms): quiet is below 0.3, speech reaches 0.5.
 QUIET_FOR = """(ms) => {
@@ -117,12 +141,29 @@ async def test_push_to_talk_typing_and_practice_feedback(launch, server: ServerP
             .observe(meter, { attributes: true });
     }""")
     await page.select_option("#profile", "practice")
-    await page.select_option("#scenario", "mart")
-    await page.select_option("#call-language", "en")
+    await page.wait_for_selector("#app-setup .practice-card")
+    await page.select_option("#option-scenario", "mart")
+    await page.select_option("#option-language", "en")
     await page.check('input[name="mode"][value="ptt"]')
+    await page.evaluate(RECORD_STATES)
     await page.click("#call-button")
-    await page.wait_for_selector('#panel-call[data-state="listening"]')
+    assert await page.evaluate("document.activeElement.id") == "talk-button"
+    await page.wait_for_selector('#panel-call[data-state="speaking"]')
     assert wire.sent("session.update")[0]["session"]["audio"]["input"]["turn_detection"] is None
+
+    # a brief tap of the space bar during the opening line neither cuts it nor sends a turn
+    await page.keyboard.down("Space")
+    await page.wait_for_timeout(80)
+    await page.keyboard.up("Space")
+    await page.wait_for_selector("#call-notice:has-text('too short')")
+    await page.wait_for_selector('#panel-call[data-state="ptt-idle"]', timeout=30_000)
+    opening = page.locator("#transcript li.assistant").first
+    assert await opening.get_attribute("data-heard-ms") == await opening.get_attribute("data-audio-ms")
+    assert await opening.locator(".who").inner_text() == "Gildong"  # the persona's name labels its lines
+    for quiet in ("conversation.item.truncate", "response.cancel", "input_audio_buffer.commit", "input_audio_buffer.clear"):
+        assert not wire.sent(quiet), quiet
+    assert await page.inner_text("#call-state-text") == "Hold the button to talk"
+    await screenshots(page, "state-ptt-idle")
 
     # the persona answers the phone, then the learner types the first line
     await page.wait_for_function("() => document.querySelector('#transcript li.assistant .text')?.textContent.includes('Welcome')")
@@ -138,7 +179,9 @@ async def test_push_to_talk_typing_and_practice_feedback(launch, server: ServerP
     await page.wait_for_function(QUIET_FOR, arg=1000, timeout=30_000)
     pressed_ms = await page.evaluate("performance.now()")
     await page.keyboard.down("Space")
+    await page.wait_for_selector('#panel-call[data-state="ptt-held"]')
     assert await page.get_attribute("#talk-button", "aria-pressed") == "true"
+    await screenshots(page, "state-ptt-held")
     await page.wait_for_function(SPOKEN_SINCE_THEN_QUIET_FOR, arg=[pressed_ms, 1000], timeout=30_000)
     await page.keyboard.up("Space")
     assert await wire.wait_sent("input_audio_buffer.commit") and wire.sent("input_audio_buffer.append")
@@ -155,11 +198,39 @@ async def test_push_to_talk_typing_and_practice_feedback(launch, server: ServerP
                                     timeout=30_000) as stored:
         await page.click("#end-button")
     feedback = (await (await stored.value).json())["feedback"]
-    await page.wait_for_selector("#feedback-body .outcome")
+    outcome = page.locator("#after-call .practice-feedback .outcome")
+    await outcome.wait_for()
     assert feedback["scenario"] == "mart" and feedback["turns"] == 2
-    assert await page.get_attribute("#feedback-body .outcome", "data-outcome") == feedback["outcome"] == "unfinished"
-    steps = await page.inner_text("#feedback-body .steps")
+    assert await outcome.get_attribute("data-outcome") == feedback["outcome"] == "unfinished"
+    steps = await page.inner_text("#after-call .steps")
     assert f"{feedback['steps_completed']} of {feedback['steps_total']}" in steps
-    tips = await page.locator("#feedback-body .expressions li").all_inner_texts()
+    turns = await page.inner_text("#after-call .turns")
+    assert f"{round(feedback['speaking_seconds'])} s" in turns and "." not in turns.rstrip(".")  # rounded
+    tips = await page.locator("#after-call .expressions li").all_inner_texts()
     assert tips == [f"{tip['korean']} — {tip['english']}" for tip in feedback["expressions_to_learn"]]
-    await screenshot(page, "practice-feedback")
+    assert await page.evaluate("document.activeElement.id") == "after-call"  # focus and scroll follow
+    assert await page.evaluate("document.querySelector('#after-call').getBoundingClientRect().top < innerHeight")
+    actions = await page.locator("#after-call .practice-actions button").all_inner_texts()
+    assert actions == ["Try again", "Try with Saerom", "Review expressions"]
+    await check_every_size(page, "practice-feedback")
+
+    # the history tab lists this call with its feedback
+    await page.click("#tab-history")
+    entry = page.locator(f'#history li[data-session-id="{feedback_session(wire)}"]')
+    await entry.wait_for()
+    assert "At the mart · Gildong" in await entry.inner_text()
+    await entry.locator("summary").click()
+    assert f"{feedback['steps_completed']} of {feedback['steps_total']}" in await entry.inner_text()
+    await check_every_size(page, "practice-history")
+
+    # "Try with Saerom" calls again with the other persona
+    await page.click("#tab-call")
+    await page.click("#after-call .practice-actions button:has-text('Try with Saerom')")
+    await page.wait_for_selector('#panel-call[data-state="speaking"]', timeout=30_000)
+    assert "Saerom" in await page.inner_text("#call-summary")
+    await page.click("#end-button")
+    assert not page.script_errors  # type: ignore[attr-defined]
+
+
+def feedback_session(wire: Wire) -> str:
+    return wire.received("session.created")[0]["session"]["id"]

@@ -101,3 +101,19 @@ async def test_minting_is_rate_limited_per_client_address() -> None:
     refused = await server.mint({"profile": "eco"}, client=REMOTE)
     assert refused.status_code == 429 and refused.headers["retry-after"] == "60"
     assert (await server.mint({"profile": "eco"}, client=("198.51.100.9", 1))).status_code == 200
+
+
+async def test_the_page_sends_the_cards_options_and_a_learner_id() -> None:
+    """Options come by name from the profile card; the learner id files calls (and history) under one person."""
+    server = DemoServer()
+    learner = "0f8e2a4c-1b7d-4e55-9a0b-3c6d8e9f1a2b"
+    response = await server.mint({"profile": "practice", "user": learner,
+                                  "options": {"scenario": "bank", "persona": "saerom", "language": "en"}})
+    assert response.status_code == 200, response.text
+    record = await server.store.get(response.json()["value"])
+    assert record is not None and record.options == {"scenario": "bank", "persona": "saerom", "language": "en"}
+    assert record.owner == f"demo:127.0.0.1/{learner}"
+    refused = await server.mint({"profile": "practice", "user": "../../etc"})
+    assert refused.status_code == 400  # only letters, digits, - and _
+    unknown = await server.mint({"profile": "practice", "options": {"scenario": "moon"}})
+    assert unknown.status_code == 400 and unknown.json()["error"]["param"] == "options"

@@ -40,6 +40,10 @@ async def test_a_recorded_message_gets_a_spoken_reply(launch, server: ServerProc
     assert await page.locator('#voice-transcript li.tool-card[data-tool="search_waste_disposal"]').count() == 1
     assert int(await page.get_attribute("#voice-audio", "data-parts") or 0) >= 2  # one chunk per sentence
     assert await page.locator("#voice-steps li.complete").count() == 5
+    # the reply can be heard again
+    await page.click("#voice-replay")
+    await page.wait_for_selector("#panel-voice[data-playing]")
+    await page.wait_for_selector("#panel-voice:not([data-playing])", timeout=DONE_TIMEOUT_MS)
     await screenshot(page, "voice-message")
 
 

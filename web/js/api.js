@@ -1,5 +1,6 @@
 // The server's HTTP API, as the page uses it. The page never holds a server key: it asks the demo
-// token route for a short-lived client secret (ek_…) and sends that as a bearer token.
+// token route for a short-lived client secret (ek_…) and sends that as a bearer token. A random
+// learner id, kept in this browser, files the calls under one person so their history can be listed.
 
 export class ApiError extends Error {
   constructor(status, code, message) {
@@ -17,7 +18,8 @@ export class ApiError extends Error {
       // not JSON: keep the status line
     }
     const error = body?.error ?? {};
-    return new ApiError(response.status, error.code ?? null, error.message ?? `${response.status} ${response.statusText}`);
+    const message = error.message ?? (typeof body?.detail === 'string' ? body.detail : null);
+    return new ApiError(response.status, error.code ?? null, message ?? `${response.status} ${response.statusText}`);
   }
 }
 
@@ -31,21 +33,36 @@ async function request(path, { method = 'GET', json, form, secret, signal } = {}
   } else if (form) {
     body = form;
   }
-  const response = await fetch(path, { method, headers, body, signal, cache: 'no-store' });
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body, signal, cache: 'no-store' });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new ApiError(0, 'server_unreachable', error.message); // fetch rejects only when nothing answered
+  }
   if (!response.ok) throw await ApiError.from(response);
   return response.json();
 }
 
+const LEARNER_KEY = 'talkline.learner';
+
+export function learnerId() {
+  let id = localStorage.getItem(LEARNER_KEY);
+  if (!id) {
+    id = crypto.randomUUID();
+    localStorage.setItem(LEARNER_KEY, id);
+  }
+  return id;
+}
+
 export const api = {
   models: () => request('/v1/models').then((list) => list.data),
-  scenarios: () => request('/v1/practice/scenarios').then((list) => list.data),
-  personas: () => request('/v1/practice/personas').then((list) => list.data),
+  get: (path, { secret } = {}) => request(path, { secret }),
 
-  // {profile, scenario?, persona?} -> {value: "ek_…", expires_at, session}
-  demoSecret: (choice) => request('/v1/demo/client_secret', { method: 'POST', json: choice }),
-
-  practiceSession: (sessionId, secret) =>
-    request(`/v1/practice/sessions/${encodeURIComponent(sessionId)}`, { secret }),
+  // -> {value: "ek_…", expires_at, session}, bound to the profile and its options
+  secret: (profile, options = {}) => request('/v1/demo/client_secret', {
+    method: 'POST', json: { profile, options, user: learnerId() },
+  }),
 
   // -> {job_id, status, stream_url}
   submitVoice: (form, secret) => request('/v1/voice', { method: 'POST', form, secret }),

@@ -29,6 +29,7 @@ export class Waveform {
 
   attach(analyser) {
     this.analyser = analyser;
+    this.color = null;
     this.samples = new Float32Array(analyser.fftSize);
     cancelAnimationFrame(this.frame);
     const draw = () => {
@@ -51,7 +52,10 @@ export class Waveform {
     const { width, height } = canvas;
     context.clearRect(0, 0, width, height);
     context.lineWidth = 2 * devicePixelRatio;
-    context.strokeStyle = getComputedStyle(canvas).color;
+    // the colour is read once per attach: a style lookup every frame costs the main thread, which also
+    // sends the microphone's chunks
+    this.color ??= getComputedStyle(canvas).color;
+    context.strokeStyle = this.color;
     context.beginPath();
     if (!this.analyser) {
       context.moveTo(0, height / 2);

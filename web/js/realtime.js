@@ -18,9 +18,10 @@ export class RealtimeConnection {
     this.socket.addEventListener('close', (event) => this.closed(event));
     this.opened = new Promise((resolve, reject) => {
       this.socket.addEventListener('open', resolve, { once: true });
-      this.socket.addEventListener('error', () => reject(new RealtimeError('connection', 'could not connect')),
+      this.socket.addEventListener('error', () => reject(new RealtimeError('server_unreachable', 'could not connect')),
         { once: true });
     });
+    this.opened.catch(() => {}); // also reported through the waiters
     this.onClose = () => {};
   }
 
@@ -44,7 +45,7 @@ export class RealtimeConnection {
 
   close() {
     this.closing = true;
-    this.socket.close(1000, 'hang up');
+    if (this.socket.readyState <= WebSocket.OPEN) this.socket.close(1000, 'hang up');
   }
 
   receive(event) {
@@ -61,7 +62,7 @@ export class RealtimeConnection {
   }
 
   closed(event) {
-    const error = new RealtimeError(event.reason || 'connection', `closed (${event.code})`);
+    const error = new RealtimeError('connection_lost', `closed (${event.code}${event.reason ? ` ${event.reason}` : ''})`);
     for (const waiter of this.waiters) waiter.reject(error);
     this.waiters.clear();
     if (!this.closing) this.onClose(event);

@@ -1,19 +1,48 @@
-// The live transcript: the user's and the assistant's turns as they come, and tool calls as small
-// cards. The list is an aria-live region, so screen readers hear new turns.
+// The live transcript: the user's and the assistant's turns as they come, labelled with who speaks,
+// and tool calls as small cards in plain words. The list is an aria-live region, so screen readers
+// hear new turns. New lines scroll into view unless the reader has scrolled up to read earlier ones;
+// then a "newest" button offers the way back.
 
 import { t } from './i18n.js';
+import { renderToolCall, renderToolResult } from './tool-cards.js';
+
+const NEAR_BOTTOM_PX = 48;
 
 export class TranscriptView {
-  constructor(list) {
+  constructor(list, { jumpButton = null } = {}) {
     this.list = list;
+    this.jumpButton = jumpButton;
     this.entries = new Map(); // itemId -> <li>
     this.cards = new Map(); // callId -> <li>
+    this.speaker = () => t('assistant');
+    this.following = true;
+    const onScroll = () => this.scrolled();
+    list.addEventListener('scroll', onScroll, { passive: true });
+    window.addEventListener('scroll', onScroll, { passive: true });
+    jumpButton?.addEventListener('click', () => {
+      this.following = true;
+      this.scroll();
+      this.list.lastElementChild?.focus?.();
+    });
   }
 
   clear() {
     this.list.replaceChildren();
     this.entries.clear();
     this.cards.clear();
+    this.following = true;
+    if (this.jumpButton) this.jumpButton.hidden = true;
+  }
+
+  // Who the assistant is (a persona's name); relabels the lines already shown.
+  setSpeaker(name) {
+    this.speaker = typeof name === 'function' ? name : () => name;
+    for (const who of this.list.querySelectorAll('.turn.assistant .who')) who.textContent = this.speaker();
+  }
+
+  relabel() {
+    for (const who of this.list.querySelectorAll('.turn.user .who')) who.textContent = t('you');
+    this.setSpeaker(this.speaker);
   }
 
   // A user turn; `text` now (typed) or later (transcription).
@@ -31,6 +60,7 @@ export class TranscriptView {
       entry.classList.toggle('unheard', !text);
     } else {
       body.textContent += delta;
+      this.changed();
     }
     entry.classList.toggle('pending', !final);
   }
@@ -41,13 +71,14 @@ export class TranscriptView {
 
   assistantDelta(itemId, delta) {
     this.entry(itemId, 'assistant').querySelector('.text').textContent += delta;
+    this.changed();
   }
 
   finish(itemId) {
     this.entries.get(itemId)?.classList.remove('pending');
   }
 
-  // How much of the reply's audio was heard; `cut` marks a reply interrupted by the user.
+  // How much of the reply's audio was heard; `cut` marks a reply the user talked over.
   assistantHeard(itemId, playedMs, { cut = false } = {}) {
     const entry = this.entries.get(itemId);
     if (!entry) return;
@@ -55,53 +86,35 @@ export class TranscriptView {
     if (cut) {
       entry.dataset.interrupted = 'true';
       entry.classList.add('interrupted');
+      entry.querySelector('.meta').textContent = t('interrupted', { s: (playedMs / 1000).toFixed(1) });
     }
-    this.setMeta(entry);
+    entry.classList.remove('pending');
   }
 
   assistantReceived(itemId, receivedMs) {
     const entry = this.entries.get(itemId);
     if (!entry) return;
     entry.dataset.audioMs = String(receivedMs);
-    this.setMeta(entry);
+    entry.classList.remove('pending');
   }
 
-  latency(itemIds, timings) {
-    const firstAudio = timings?.first_audio;
-    if (firstAudio === undefined) return;
-    for (const itemId of itemIds) {
-      const entry = this.entries.get(itemId);
-      if (entry) {
-        entry.dataset.firstAudioMs = String(Math.round(firstAudio));
-        this.setMeta(entry);
-      }
-    }
+  mark(itemId, name, value) {
+    const entry = this.entries.get(itemId);
+    if (entry) entry.dataset[name] = String(Math.round(value));
   }
 
   toolCall(callId, name, args) {
-    const card = document.createElement('li');
-    card.className = 'tool-card';
-    card.dataset.tool = name;
-    const title = document.createElement('p');
-    title.className = 'tool-title';
-    title.textContent = `${t('tool.looked_up')}: ${humanize(name)}`;
-    const query = document.createElement('p');
-    query.className = 'tool-args';
-    query.textContent = describeArguments(args);
-    const result = document.createElement('p');
-    result.className = 'tool-result';
-    result.textContent = t('tool.pending');
-    card.append(title, query, result);
+    const card = renderToolCall(name, args);
     this.list.append(card);
     this.cards.set(callId, card);
-    this.scroll();
+    this.changed();
   }
 
   toolResult(callId, output) {
     const card = this.cards.get(callId);
     if (!card) return;
-    card.querySelector('.tool-result').textContent = `${t('tool.result')}: ${summarize(output)}`;
-    card.classList.add('done');
+    renderToolResult(card, output);
+    this.changed();
   }
 
   entry(itemId, role) {
@@ -110,9 +123,10 @@ export class TranscriptView {
       entry = document.createElement('li');
       entry.className = `turn ${role} pending`;
       entry.dataset.itemId = itemId;
+      entry.tabIndex = -1;
       const who = document.createElement('span');
       who.className = 'who';
-      who.textContent = t(role === 'user' ? 'you' : 'assistant');
+      who.textContent = role === 'user' ? t('you') : this.speaker();
       const text = document.createElement('p');
       text.className = 'text';
       const meta = document.createElement('span');
@@ -120,7 +134,7 @@ export class TranscriptView {
       entry.append(who, text, meta);
       this.list.append(entry);
       this.entries.set(itemId, entry);
-      this.scroll();
+      this.changed();
     }
     return entry;
   }
@@ -128,53 +142,34 @@ export class TranscriptView {
   setText(entry, text) {
     entry.querySelector('.text').textContent = text;
     entry.classList.remove('pending');
-    this.scroll();
+    this.changed();
   }
 
-  setMeta(entry) {
-    const seconds = (ms) => (Number(ms) / 1000).toFixed(1);
-    const parts = [];
-    if (entry.dataset.interrupted) parts.push(t('interrupted', { s: seconds(entry.dataset.heardMs) }));
-    else if (entry.dataset.audioMs) parts.push(t('spoken', { s: seconds(entry.dataset.audioMs) }));
-    if (entry.dataset.firstAudioMs) parts.push(t('latency', { ms: entry.dataset.firstAudioMs }));
-    entry.querySelector('.meta').textContent = parts.join(' · ');
-    entry.classList.remove('pending');
+  // New content: keep the newest line in view, unless the reader scrolled away from it.
+  changed() {
+    if (this.following) this.scroll();
+    else if (this.jumpButton) this.jumpButton.hidden = false;
   }
 
   scroll() {
-    this.list.lastElementChild?.scrollIntoView({ block: 'nearest' });
+    this.programmatic = true;
+    const scroller = this.scroller();
+    scroller.scrollTop = scroller.scrollHeight;
+    if (this.jumpButton) this.jumpButton.hidden = true;
+    requestAnimationFrame(() => { this.programmatic = false; });
   }
-}
 
-function humanize(name) {
-  return name.replace(/^(get|search)_/, '').replaceAll('_', ' ');
-}
+  scrolled() {
+    if (this.programmatic) return;
+    const scroller = this.scroller();
+    this.following = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= NEAR_BOTTOM_PX;
+    if (this.following && this.jumpButton) this.jumpButton.hidden = true;
+  }
 
-function describeArguments(raw) {
-  let args = raw;
-  if (typeof raw === 'string') {
-    try {
-      args = JSON.parse(raw);
-    } catch {
-      return raw;
-    }
+  // The list scrolls on its own where the layout gives it a height (desktop), else the page does (phones).
+  scroller() {
+    const overflow = getComputedStyle(this.list).overflowY;
+    const own = (overflow === 'auto' || overflow === 'scroll') && this.list.scrollHeight > this.list.clientHeight;
+    return own ? this.list : document.scrollingElement;
   }
-  return Object.entries(args ?? {}).map(([key, value]) => `${key.replaceAll('_', ' ')}: ${value}`).join(', ');
-}
-
-// A tool output is JSON of the tool's own shape: show what a person would look at first.
-function summarize(output) {
-  let value = output;
-  if (typeof output === 'string') {
-    try {
-      value = JSON.parse(output);
-    } catch {
-      return output.slice(0, 160);
-    }
-  }
-  if (value && typeof value === 'object') {
-    const named = value.summary ?? value.item?.name ?? value.name ?? value.status;
-    if (named) return String(named);
-  }
-  return JSON.stringify(value).slice(0, 160);
 }

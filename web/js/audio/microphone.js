@@ -1,5 +1,6 @@
 // The microphone: echo cancellation and noise suppression from the browser, then an AudioWorklet
-// that resamples to the session's 24 kHz and hands out pcm16 chunks of 40 ms with their level.
+// that resamples to the session's 24 kHz and hands out pcm16 chunks (20 ms by default: every chunk
+// waits for its last sample, so smaller chunks reach the server's end-of-turn detection sooner).
 
 import { WIRE_RATE } from './pcm.js';
 
@@ -11,7 +12,7 @@ export class MicrophoneError extends Error {
   }
 }
 
-const CHUNK_MS = 40;
+import { tuning } from './tuning.js';
 
 export class Microphone {
   constructor(context) {
@@ -20,17 +21,17 @@ export class Microphone {
     this.node = null;
   }
 
-  // onChunk(ArrayBuffer of pcm16 at 24 kHz), onLevel(rms between 0 and 1)
+  // onChunk(ArrayBuffer of pcm16 at 24 kHz, lastVoicedAt: AudioContext time or null), onLevel(rms in 0..1)
   async start({ onChunk, onLevel }) {
     await this.context.audioWorklet.addModule(new URL('./worklets/capture.js', import.meta.url));
     this.stream = await openMicrophone();
     const source = this.context.createMediaStreamSource(this.stream);
     this.node = new AudioWorkletNode(this.context, 'capture', {
       numberOfOutputs: 0,
-      processorOptions: { targetRate: WIRE_RATE, chunkMs: CHUNK_MS },
+      processorOptions: { targetRate: WIRE_RATE, chunkMs: tuning.chunkMs },
     });
     this.node.port.onmessage = ({ data }) => {
-      onChunk(data.pcm);
+      onChunk(data.pcm, data.lastVoicedAt);
       onLevel(data.level);
     };
     source.connect(this.node);
@@ -55,7 +56,7 @@ export async function openMicrophone() {
   }
   try {
     return await navigator.mediaDevices.getUserMedia({
-      audio: { echoCancellation: true, noiseSuppression: true, channelCount: 1 },
+      audio: { echoCancellation: true, noiseSuppression: tuning.noiseSuppression, channelCount: 1 },
     });
   } catch (error) {
     const denied = error.name === 'NotAllowedError' || error.name === 'SecurityError';

@@ -2,6 +2,7 @@
 // item was actually heard, and stops at once on barge-in.
 
 import { WIRE_RATE, pcm16ToFloat32, base64ToBytes, samplesToMs } from './pcm.js';
+import { tuning } from './tuning.js';
 
 export class Player {
   constructor(context) {
@@ -9,6 +10,7 @@ export class Player {
     this.pushedSeq = 0;
     this.drainedSeq = 0;
     this.received = new Map(); // itemId -> samples received
+    this.parts = new Map(); // itemId -> audio deltas received
     this.clearing = [];
     this.onStart = () => {};
     this.onProgress = () => {};
@@ -20,7 +22,7 @@ export class Player {
     this.node = new AudioWorkletNode(this.context, 'playback', {
       numberOfInputs: 0,
       outputChannelCount: [1],
-      processorOptions: { sourceRate: WIRE_RATE },
+      processorOptions: { sourceRate: WIRE_RATE, startSamples: Math.round((tuning.startMs * WIRE_RATE) / 1000) },
     });
     this.analyser = this.context.createAnalyser();
     this.analyser.fftSize = 1024;
@@ -36,8 +38,14 @@ export class Player {
   enqueue(itemId, base64) {
     const samples = pcm16ToFloat32(base64ToBytes(base64));
     this.received.set(itemId, (this.received.get(itemId) ?? 0) + samples.length);
+    this.parts.set(itemId, (this.parts.get(itemId) ?? 0) + 1);
     this.pushedSeq += 1;
     this.node.port.postMessage({ type: 'push', seq: this.pushedSeq, itemId, samples }, [samples.buffer]);
+  }
+
+  // The item's audio is complete: play it even if it is shorter than the start threshold.
+  flush(itemId) {
+    this.node.port.postMessage({ type: 'flush', itemId });
   }
 
   receivedMs(itemId) {
@@ -56,7 +64,7 @@ export class Player {
   receive(message) {
     switch (message.type) {
       case 'started':
-        this.onStart(message.itemId);
+        this.onStart(message.itemId, message.at);
         break;
       case 'progress':
         this.onProgress(message.itemId, this.heardMs(message.itemId, message.played));

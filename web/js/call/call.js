@@ -1,94 +1,159 @@
 // One call: the Realtime protocol side of the call page, without any DOM. It emits what happens
-// (state changes, transcript pieces, tool calls, levels) as events for the view to show.
+// (a state snapshot on every change, transcript pieces, tool calls, levels) for the view to show.
 //
-// States: connecting -> listening <-> thinking <-> speaking -> ended | error
+// Phases: connecting -> live <-> reconnecting -> ended | error. While live, what is happening right
+// now (hearing you, thinking, playing the reply, push-to-talk held, muted) is in the snapshot.
+// A dropped connection is retried with backoff; the page keeps the transcript and replays the
+// finished turns into the new session, so the conversation carries on.
 
-import { api, realtimeUrl } from '../api.js';
-import { RealtimeConnection } from '../realtime.js';
 import { Microphone } from '../audio/microphone.js';
 import { Player } from '../audio/player.js';
 import { bytesToBase64 } from '../audio/pcm.js';
-import { pollFeedback } from './feedback-poll.js';
+import { isTransient } from '../errors.js';
+import { backoffMs, connect } from './connect.js';
+import { PushToTalk } from './push-to-talk.js';
 
 export class Call extends EventTarget {
-  // options: {profile, scenario?, persona?, language?, mode: 'vad' | 'ptt'}
-  constructor(options) {
+  // options: {profile, options: {name: value}, mode: 'vad' | 'ptt', opensCall, language?}
+  // resume: {turns, startedAt} of a call that failed, to carry on with (its turns are replayed)
+  constructor(options, resume = null) {
     super();
     this.options = options;
-    this.state = 'idle';
+    this.resume = resume;
+    this.phase = 'idle';
+    this.flags = { hearing: false, thinking: false, playing: false, muted: false, talking: false };
+    this.attempt = 0;
     this.activeResponse = null;
+    this.cause = null; // what the next reply answers: 'speech' | 'text' | 'opening'
+    this.lastVoicedAt = null; // AudioContext time of the last voiced microphone sample
     this.cutItems = new Set(); // assistant items cut short: their late audio is dropped
-    this.talking = false; // push-to-talk button held
-    this.hearing = false;
+    this.turns = [...(resume?.turns ?? [])]; // finished turns {role, text}, replayed into a new session after a reconnect
+    this.replaying = 0; // user items being replayed: their echo is not a new turn
+    this.firstDelta = new Map(); // itemId -> performance.now() when its first audio arrived
+    this.pushToTalk = new PushToTalk({
+      begin: () => this.beginTalking(),
+      send: (base64) => this.connection?.send({ type: 'input_audio_buffer.append', audio: base64 }),
+      end: () => this.endTalking(),
+      tooShort: () => this.emit('notice', { code: 'talk_too_short' }),
+    });
     // Created inside the click that starts the call, so browsers let it play sound.
-    this.context = new AudioContext();
+    this.context = new AudioContext({ latencyHint: 'interactive' });
   }
 
   emit(type, detail = {}) {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 
-  setState(state, error = null) {
-    if (this.state === state) return;
-    this.state = state;
-    this.emit('state', { state, error });
+  get snapshot() {
+    return { phase: this.phase, mode: this.options.mode, attempt: this.attempt, ...this.flags };
+  }
+
+  set(changes) {
+    const before = JSON.stringify(this.snapshot);
+    Object.assign(this.flags, changes.flags ?? {});
+    if (changes.phase) this.phase = changes.phase;
+    if (JSON.stringify(this.snapshot) !== before) this.emit('change', { ...this.snapshot, error: changes.error });
   }
 
   async start() {
-    this.setState('connecting');
+    this.set({ phase: 'connecting' });
     try {
       await this.context.resume();
-      const { profile, scenario, persona } = this.options;
-      const secret = await api.demoSecret(compact({ profile, scenario, persona }));
-      this.secret = secret.value;
       this.player = new Player(this.context);
       await this.player.load();
       this.watchPlayer();
-      this.connection = new RealtimeConnection(realtimeUrl(profile), this.secret);
-      const created = this.connection.expect('session.created');
-      this.connection.listen((event) => this.handle(event));
-      this.connection.onClose = (event) => this.lost(event);
-      await this.connection.opened;
-      this.sessionId = (await created).session.id;
-      const updated = this.connection.expect('session.updated');
-      this.connection.send({ type: 'session.update', session: this.sessionConfig() });
-      await updated;
       this.microphone = new Microphone(this.context);
-      await this.microphone.start({ onChunk: (pcm) => this.sendAudio(pcm), onLevel: (level) => this.emit('level', { level }) });
-      this.setState('listening');
-      this.emit('connected', { sessionId: this.sessionId });
-      if (profile === 'practice') this.connection.send({ type: 'response.create' }); // the persona answers the phone
+      await this.microphone.start({
+        onChunk: (pcm, lastVoicedAt) => this.captured(pcm, lastVoicedAt),
+        onLevel: (level) => this.emit('level', { level }),
+      });
+      this.microphone.muted = this.flags.muted;
+      await this.open();
+      this.startedAt = this.resume?.startedAt ?? performance.now();
+      this.emit('connected', { startedAt: this.startedAt });
+      if (this.turns.length) this.replayTurns();
+      else if (this.options.opensCall) this.respond('opening');
     } catch (error) {
       this.fail(error);
     }
   }
 
-  sessionConfig() {
-    const { language, mode } = this.options;
-    const input = { transcription: compact({ model: 'whisper-1', language }) };
-    if (mode === 'ptt') input.turn_detection = null;
-    return { type: 'realtime', audio: { input } };
+  async open() {
+    const { connection, secret, sessionId } = await connect(this.options, (event) => this.handle(event));
+    if (this.phase === 'ended') {
+      connection.close();
+      return;
+    }
+    Object.assign(this, { connection, secret, sessionId });
+    connection.onClose = () => this.reconnect();
+    this.set({ phase: 'live', flags: { hearing: false, thinking: false, talking: false } });
+  }
+
+  // The connection dropped: try again with backoff, keeping the transcript, the timer and the turns.
+  async reconnect() {
+    if (this.phase === 'ended' || this.phase === 'reconnecting') return;
+    this.connection = null;
+    this.pushToTalk.cancel();
+    this.player?.stop();
+    this.activeResponse = null;
+    for (let attempt = 1; ; attempt += 1) {
+      const wait = backoffMs(attempt);
+      if (wait === null) {
+        this.fail(Object.assign(new Error('the connection dropped and every reconnect failed'), { code: 'connection_lost' }));
+        return;
+      }
+      this.attempt = attempt;
+      this.set({ phase: 'reconnecting', flags: { hearing: false, thinking: false, playing: false, talking: false } });
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      if (this.phase !== 'reconnecting') return; // hung up meanwhile
+      try {
+        await this.open();
+        this.replayTurns();
+        this.attempt = 0;
+        this.emit('reconnected');
+        return;
+      } catch (error) {
+        if (!isTransient(error)) {
+          this.fail(error);
+          return;
+        }
+      }
+    }
+  }
+
+  replayTurns() {
+    for (const { role, text } of this.turns) {
+      if (role === 'user') this.replaying += 1;
+      const part = role === 'user' ? { type: 'input_text', text } : { type: 'output_text', text };
+      this.connection.send({ type: 'conversation.item.create', item: { type: 'message', role, content: [part] } });
+    }
   }
 
   watchPlayer() {
-    this.player.onStart = () => this.setState('speaking');
-    this.player.onProgress = (itemId, playedMs) => this.emit('assistant-heard', { itemId, playedMs });
-    this.player.onDrained = () => {
-      if (this.state === 'speaking') this.setState(this.activeResponse ? 'thinking' : 'listening');
+    this.player.onStart = (itemId, at) => {
+      this.set({ flags: { playing: true, thinking: false } });
+      if (this.cause === 'speech' && this.lastVoicedAt !== null && at !== undefined) {
+        const clock = this.context.getOutputTimestamp();
+        const heardAt = clock.performanceTime + (at - clock.contextTime) * 1000; // when it leaves the speaker
+        this.emit('latency', { itemId, ms: (at - this.lastVoicedAt) * 1000, lastVoicedAt: this.lastVoicedAt, playedAt: at,
+          outputLatencyMs: (this.context.outputLatency || 0) * 1000,
+          arrivalToSpeakerMs: heardAt - (this.firstDelta.get(itemId) ?? heardAt) });
+      }
+      this.cause = null;
     };
+    this.player.onProgress = (itemId, playedMs) => this.emit('assistant-heard', { itemId, playedMs });
+    this.player.onDrained = () => this.set({ flags: { playing: false, thinking: Boolean(this.activeResponse) } });
   }
 
   handle(event) {
     switch (event.type) {
       case 'input_audio_buffer.speech_started':
-        this.hearing = true;
-        this.emit('hearing', { hearing: true });
+        this.set({ flags: { hearing: true } });
         this.interrupt({ cancel: false });
         break;
       case 'input_audio_buffer.speech_stopped':
-        this.hearing = false;
-        this.emit('hearing', { hearing: false });
-        this.setState('thinking');
+        this.cause = 'speech';
+        this.set({ flags: { hearing: false, thinking: true } });
         break;
       case 'input_audio_buffer.committed':
         this.emit('user-item', { itemId: event.item_id });
@@ -100,14 +165,14 @@ export class Call extends EventTarget {
         this.emit('user-transcript', { itemId: event.item_id, delta: event.delta });
         break;
       case 'conversation.item.input_audio_transcription.completed':
-        this.emit('user-transcript', { itemId: event.item_id, text: event.transcript, final: true });
+        this.userSaid(event.item_id, event.transcript);
         break;
       case 'conversation.item.input_audio_transcription.failed':
         this.emit('user-transcript', { itemId: event.item_id, text: '', final: true });
         break;
       case 'response.created':
         this.activeResponse = event.response.id;
-        if (this.state !== 'speaking') this.setState('thinking');
+        if (!this.flags.playing) this.set({ flags: { thinking: true } });
         break;
       case 'response.output_item.added':
         if (event.item.type === 'message') this.emit('assistant-item', { itemId: event.item.id });
@@ -117,6 +182,7 @@ export class Call extends EventTarget {
         this.emit('assistant-transcript', { itemId: event.item_id, delta: event.delta });
         break;
       case 'response.output_audio.delta':
+        if (!this.firstDelta.has(event.item_id)) this.firstDelta.set(event.item_id, performance.now());
         if (!this.cutItems.has(event.item_id)) this.player.enqueue(event.item_id, event.delta);
         break;
       case 'response.output_item.done':
@@ -142,14 +208,29 @@ export class Call extends EventTarget {
   itemAdded(item) {
     if (item.type !== 'message' || item.role !== 'user') return;
     const typed = item.content?.find((part) => part.type === 'input_text');
-    if (typed) this.emit('user-item', { itemId: item.id, text: typed.text });
+    if (!typed) return;
+    if (this.replaying > 0) {
+      this.replaying -= 1;
+      return;
+    }
+    this.turns.push({ role: 'user', text: typed.text });
+    this.emit('user-item', { itemId: item.id, text: typed.text });
+  }
+
+  userSaid(itemId, transcript) {
+    if (transcript) this.turns.push({ role: 'user', text: transcript });
+    this.emit('user-transcript', { itemId, text: transcript, final: true });
   }
 
   outputItemDone(item) {
     if (item.type === 'function_call') {
       this.emit('tool-call', { callId: item.call_id, name: item.name, arguments: item.arguments });
     } else if (item.type === 'message') {
-      this.emit('assistant-audio', { itemId: item.id, receivedMs: this.player.receivedMs(item.id) });
+      this.player.flush(item.id);
+      const text = item.content?.map((part) => part.transcript ?? part.text ?? '').join('');
+      if (text) this.turns.push({ role: 'assistant', text });
+      this.emit('assistant-audio', { itemId: item.id, receivedMs: this.player.receivedMs(item.id),
+        parts: this.player.parts.get(item.id) ?? 0 });
     }
   }
 
@@ -159,92 +240,96 @@ export class Call extends EventTarget {
     if (response.status === 'failed') {
       this.emit('notice', { code: response.status_details?.error?.code, message: response.status_details?.error?.message });
     }
-    if (!this.player.busy && !this.hearing && this.state !== 'ended' && this.state !== 'error') {
-      this.setState('listening');
-    }
+    if (!this.player.busy) this.set({ flags: { thinking: false, playing: false } });
   }
 
   // Barge-in: stop playback at once and tell the server how much of the reply was actually heard.
   async interrupt({ cancel }) {
-    if (cancel && this.activeResponse) this.connection.send({ type: 'response.cancel' });
+    if (cancel && this.activeResponse) this.connection?.send({ type: 'response.cancel' });
     if (!this.player?.busy) return;
     for (const itemId of this.player.received.keys()) this.cutItems.add(itemId);
     const cut = await this.player.stop();
     if (!cut) return;
-    this.connection.send({
+    this.connection?.send({
       type: 'conversation.item.truncate', item_id: cut.itemId, content_index: 0, audio_end_ms: cut.playedMs,
     });
   }
 
-  sendAudio(pcm) {
-    if (!this.connection?.open) return;
-    if (this.options.mode === 'ptt' && !this.talking) return;
-    this.connection.send({ type: 'input_audio_buffer.append', audio: bytesToBase64(pcm) });
+  captured(pcm, lastVoicedAt) {
+    if (this.flags.muted || !this.connection?.open) return;
+    if (lastVoicedAt !== null && lastVoicedAt !== undefined) this.lastVoicedAt = lastVoicedAt;
+    const base64 = bytesToBase64(pcm);
+    if (this.options.mode === 'ptt') this.pushToTalk.chunk(base64);
+    else this.connection.send({ type: 'input_audio_buffer.append', audio: base64 });
+  }
+
+  respond(cause) {
+    this.cause = cause;
+    this.connection?.send({ type: 'response.create' });
+    this.set({ flags: { thinking: true } });
   }
 
   sendText(text) {
-    if (!this.connection?.open || !text.trim()) return;
+    if (!this.connection?.open || !text.trim()) return false;
     this.interrupt({ cancel: true });
     this.connection.send({
       type: 'conversation.item.create',
       item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: text.trim() }] },
     });
-    this.connection.send({ type: 'response.create' });
-    this.setState('thinking');
+    this.respond('text');
+    return true;
   }
 
   pressToTalk() {
-    if (this.talking || !this.connection?.open) return;
-    this.talking = true;
-    this.connection.send({ type: 'input_audio_buffer.clear' });
-    this.interrupt({ cancel: true });
-    this.emit('hearing', { hearing: true });
+    if (this.phase === 'live' && !this.flags.muted) this.pushToTalk.press();
   }
 
   releaseToTalk() {
-    if (!this.talking) return;
-    this.talking = false;
-    this.emit('hearing', { hearing: false });
-    this.connection.send({ type: 'input_audio_buffer.commit' });
-    this.connection.send({ type: 'response.create' });
-    this.setState('thinking');
+    this.pushToTalk.release();
+  }
+
+  // Held past the tap threshold: now it is a turn, so the reply stops and the buffer starts afresh.
+  beginTalking() {
+    this.connection?.send({ type: 'input_audio_buffer.clear' });
+    this.interrupt({ cancel: true });
+    this.set({ flags: { talking: true } });
+  }
+
+  endTalking() {
+    this.set({ flags: { talking: false } });
+    this.connection?.send({ type: 'input_audio_buffer.commit' });
+    this.respond('speech');
   }
 
   set muted(muted) {
     if (this.microphone) this.microphone.muted = muted;
+    if (muted) this.pushToTalk.cancel();
+    this.set({ flags: { muted, talking: muted ? false : this.flags.talking } });
   }
 
-  async hangUp() {
-    if (this.state === 'ended' || this.state === 'error') return;
+  get seconds() {
+    return this.startedAt ? ((this.endedAt ?? performance.now()) - this.startedAt) / 1000 : 0;
+  }
+
+  hangUp() {
+    if (this.phase === 'ended' || this.phase === 'error') return;
     this.release();
-    this.setState('ended');
-    if (this.options.profile === 'practice' && this.sessionId) {
-      this.emit('feedback', { loading: true });
-      const feedback = await pollFeedback(this.sessionId, this.secret);
-      this.emit('feedback', { feedback });
-    }
-  }
-
-  lost(event) {
-    const error = new Error(event.reason || `code ${event.code}`);
-    error.code = 'connection';
-    this.fail(error);
+    this.set({ phase: 'ended' });
+    this.emit('ended', { sessionId: this.sessionId, secret: this.secret, seconds: this.seconds });
   }
 
   fail(error) {
-    if (this.state === 'ended' || this.state === 'error') return;
+    if (this.phase === 'ended' || this.phase === 'error') return;
     this.release();
-    this.setState('error', error);
+    this.set({ phase: 'error', error });
   }
 
   release() {
+    this.endedAt = performance.now();
+    this.pushToTalk.cancel();
     this.microphone?.stop();
     this.player?.stop();
     this.connection?.close();
     this.context.close();
   }
-}
-
-function compact(object) {
-  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined && value !== null && value !== ''));
 }

@@ -2,6 +2,7 @@
 // and follow the job's events, playing the reply's audio as it arrives.
 
 import { api } from '../api.js';
+import { fillProfiles, relabelProfiles, summary } from '../apps.js';
 import { t } from '../i18n.js';
 import { TranscriptView } from '../transcript.js';
 import { describeError } from '../errors.js';
@@ -19,6 +20,11 @@ export class VoicePanel {
     const $ = (selector) => root.querySelector(selector);
     this.form = $('#voice-form');
     this.profile = $('#voice-profile');
+    this.profileSummary = $('#voice-profile-summary');
+    this.replayButton = $('#voice-replay');
+    this.stopButton = $('#voice-stop');
+    this.cards = [];
+    this.player = null;
     this.recordButton = $('#record-button');
     this.recordStatus = $('#record-status');
     this.file = $('#voice-file');
@@ -36,11 +42,22 @@ export class VoicePanel {
   }
 
   populate({ models }) {
-    this.profile.replaceChildren(...models.map((model) => new Option(model.id, model.id)));
+    this.cards = models;
+    fillProfiles(this.profile, models);
+    this.relabel();
+  }
+
+  relabel() {
+    relabelProfiles(this.profile, this.cards);
+    this.profileSummary.textContent = summary(this.cards.find((card) => card.id === this.profile.value));
+    if (this.player) this.showAudio(this.player);
   }
 
   bind() {
     this.recordButton.addEventListener('click', () => this.toggleRecording());
+    this.profile.addEventListener('change', () => this.relabel());
+    this.replayButton.addEventListener('click', () => this.replay());
+    this.stopButton.addEventListener('click', () => this.stopPlaying());
     this.file.addEventListener('change', () => {
       const [file] = this.file.files;
       if (file) this.message = { blob: file, name: file.name };
@@ -85,11 +102,14 @@ export class VoicePanel {
     this.reset();
     this.root.dataset.state = 'sending';
     this.sendButton.disabled = true;
+    this.player?.close();
     const context = new AudioContext(); // made inside the click, so it may play
     const player = new ClipPlayer(context);
+    this.player = player;
     player.onChange = () => this.showAudio(player);
+    this.stopButton.hidden = false;
     try {
-      const secret = (await api.demoSecret({ profile: this.profile.value })).value;
+      const secret = (await api.secret(this.profile.value)).value;
       const job = await api.submitVoice(this.formFor(), secret);
       this.step('queued');
       await followEvents(job.stream_url, {
@@ -106,8 +126,24 @@ export class VoicePanel {
       this.showError(error);
     } finally {
       this.sendButton.disabled = false;
-      context.close();
+      this.stopButton.hidden = true;
+      this.replayButton.hidden = player.parts === 0;
     }
+  }
+
+  // The reply, played again from its first part (the decoded parts are kept).
+  async replay() {
+    if (!this.player) return;
+    this.stopButton.hidden = false;
+    this.root.dataset.playing = 'true';
+    await this.player.replay();
+    delete this.root.dataset.playing;
+    this.stopButton.hidden = true;
+  }
+
+  stopPlaying() {
+    this.player?.stop();
+    this.stopButton.hidden = true;
   }
 
   formFor() {
@@ -174,6 +210,7 @@ export class VoicePanel {
     this.status.textContent = '';
     this.audioStatus.textContent = '';
     delete this.audioStatus.dataset.parts;
+    this.replayButton.hidden = true;
     for (const item of this.steps.children) {
       item.classList.remove('complete');
       item.removeAttribute('aria-current');
@@ -183,7 +220,8 @@ export class VoicePanel {
   showError(error) {
     this.root.dataset.state = 'error';
     this.errorBox.hidden = false;
-    this.errorText.textContent = describeError(error);
+    const rejected = error?.name === 'ApiError' && [400, 413, 415].includes(error.status);
+    this.errorText.textContent = rejected ? t('error.upload', { reason: error.message }) : describeError(error).text;
   }
 
   hideError() {

@@ -1,8 +1,11 @@
 // Runs on the audio thread: plays queued 24 kHz chunks one after another (never two at once),
 // resampled to the context's rate, and counts how many source samples of each item were played.
 //
-// In:  {type: 'push', seq, itemId, samples: Float32Array} | {type: 'clear'}
-// Out: {type: 'started', itemId} | {type: 'progress', itemId, played}
+// A new item may wait until `startSamples` are queued (a jitter buffer; 0 plays at once) or until
+// the item is flushed (its audio is complete).
+//
+// In:  {type: 'push', seq, itemId, samples: Float32Array} | {type: 'flush', itemId} | {type: 'clear'}
+// Out: {type: 'started', itemId, at} | {type: 'progress', itemId, played}
 //      | {type: 'drained', seq, itemId, played} | {type: 'cleared', itemId, played}
 
 const REPORT_EVERY_S = 0.1;
@@ -11,6 +14,8 @@ class PlaybackProcessor extends AudioWorkletProcessor {
   constructor({ processorOptions }) {
     super();
     this.step = processorOptions.sourceRate / sampleRate; // source samples per output sample
+    this.startSamples = processorOptions.startSamples ?? 0;
+    this.flushedItem = null;
     this.queue = [];
     this.offset = 0; // fractional read position in queue[0]
     this.itemId = null; // the item whose samples were played last
@@ -23,6 +28,8 @@ class PlaybackProcessor extends AudioWorkletProcessor {
   receive(message) {
     if (message.type === 'push') {
       this.queue.push(message);
+    } else if (message.type === 'flush') {
+      this.flushedItem = message.itemId;
     } else if (message.type === 'clear') {
       const playing = this.queue.length > 0;
       this.port.postMessage({ type: 'cleared', itemId: playing ? this.itemId : null, played: this.played });
@@ -34,20 +41,26 @@ class PlaybackProcessor extends AudioWorkletProcessor {
   process(_, outputs) {
     const output = outputs[0];
     const channel = output[0];
+    if (this.waiting()) {
+      channel.fill(0);
+      return true;
+    }
     const wasPlaying = this.queue.length > 0;
-    for (let i = 0; i < channel.length; i += 1) channel[i] = this.next();
+    for (let i = 0; i < channel.length; i += 1) channel[i] = this.next(i);
     for (let c = 1; c < output.length; c += 1) output[c].set(channel);
     if (wasPlaying) this.report(channel.length);
     return true;
   }
 
-  next() {
+  // frame: the index in the current render quantum, so `started` says when (AudioContext clock) the
+  // item's first sample is rendered
+  next(frame) {
     const chunk = this.queue[0];
     if (!chunk) return 0;
     if (chunk.itemId !== this.itemId) {
       this.itemId = chunk.itemId;
       this.played = 0;
-      this.port.postMessage({ type: 'started', itemId: chunk.itemId });
+      this.port.postMessage({ type: 'started', itemId: chunk.itemId, at: currentTime + frame / sampleRate });
     }
     const index = Math.floor(this.offset);
     const fraction = this.offset - index;
@@ -65,6 +78,15 @@ class PlaybackProcessor extends AudioWorkletProcessor {
       }
     }
     return value;
+  }
+
+  // A new item holds back until enough of it is queued.
+  waiting() {
+    const chunk = this.queue[0];
+    if (!chunk || chunk.itemId === this.itemId || this.flushedItem === chunk.itemId || !this.startSamples) return false;
+    let queued = 0;
+    for (const next of this.queue) if (next.itemId === chunk.itemId) queued += next.samples.length;
+    return queued < this.startSamples;
   }
 
   firstOfNext(chunk, fallback) {
