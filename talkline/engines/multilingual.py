@@ -3,6 +3,13 @@
 Voice names are the ones clients already send (OpenAI's) plus Talkline persona voices. Each maps
 to an espeak-ng variant that gives it a gender and timbre; Piper has a single English voice, so in
 English every name sounds the same (natural speech beats a matching gender here).
+
+Text goes through the speech front end first (numbers, phone numbers, addresses in words) and is
+spoken run by run: a Korean term inside an English sentence ("a general-waste bag (종량제봉투)") is
+said by the Korean voice, in the middle of the English one, as one stream of audio. The listener hears
+the word they will see on the bag and say in the shop, which a romanisation read by the English voice
+would mangle and leaving it out would lose. The Korean voice for such a term is espeak's default (male)
+one, close to Piper's male voice, so the speaker does not seem to change mid-sentence.
 """
 
 from __future__ import annotations
@@ -10,9 +17,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 
-from talkline.audio import Pcm
+from talkline.audio import Pcm, resample
 from talkline.engines.base import TextToSpeech
-from talkline.engines.language import detect_language, primary_language
+from talkline.engines.language import primary_language
+from talkline.engines.speech_text import SpeechRun, host_language, speech_runs
 from talkline.engines.synthesis import SpeechRequestError
 
 ENGLISH = "en"
@@ -69,20 +77,31 @@ class MultilingualTTS:
         return sorted(self._voices)
 
     def route(self, text: str, *, voice: str | None = None, language: str | None = None) -> Route:
+        """The voice for `text` as a whole: its explicit language, else its script, else the voice's language."""
         spec = self._spec(voice)
-        chosen = language or detect_language(text) or spec.language or ENGLISH
-        if primary_language(chosen) == ENGLISH:
-            return Route(self._english, ENGLISH, None)
-        return Route(self._other, chosen, spec.variant)
+        return self._route(host_language(text, language, spec.language), spec.variant)
+
+    def plan(self, text: str, *, voice: str | None = None, language: str | None = None
+             ) -> list[tuple[Route, SpeechRun]]:
+        """What each voice will say, in order."""
+        spec = self._spec(voice)
+        return [(self._route(run.language, None if run.embedded else spec.variant), run)
+                for run in speech_runs(text, language=language, fallback=spec.language)]
 
     async def synthesize(
         self, text: str, *, voice: str | None = None, language: str | None = None, speed: float = 1.0
     ) -> AsyncIterator[Pcm]:
-        route = self.route(text, voice=voice, language=language)
-        async for pcm in route.engine.synthesize(
-            text, voice=route.voice, language=route.language, speed=speed
-        ):
-            yield pcm
+        rate: int | None = None
+        for route, run in self.plan(text, voice=voice, language=language):
+            async for pcm in route.engine.synthesize(run.text, voice=route.voice, language=route.language,
+                                                     speed=speed):
+                rate = rate or pcm.rate
+                yield pcm if pcm.rate == rate else resample(pcm, rate)  # one stream, one rate
+
+    def _route(self, language: str, variant: str | None) -> Route:
+        if primary_language(language) == ENGLISH:
+            return Route(self._english, ENGLISH, None)
+        return Route(self._other, language, variant)
 
     def _spec(self, voice: str | None) -> VoiceSpec:
         if voice is None:
