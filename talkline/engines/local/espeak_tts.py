@@ -31,6 +31,7 @@ CHARS_UTF8 = 0x1
 END_PAUSE = 0x1000  # each call is a whole sentence, so keep its closing pause
 PARAMETER_RATE = 1
 EE_OK = 0
+PHONEMES_IPA = 0x02
 
 DEFAULT_RATE_WPM = 175
 MIN_RATE_WPM = 80
@@ -83,6 +84,17 @@ class EspeakLibrary:
             self._checked(result, "synthesise")
             return b"".join(self._chunks)
 
+    def phonemes(self, text: str, voice: str) -> str:
+        """Blocking: the phonemes (IPA) espeak-ng says for `text` in `voice`, clause by clause."""
+        buffer = ctypes.c_char_p(text.encode())
+        cursor = ctypes.pointer(buffer)
+        clauses = []
+        with self._lock:
+            self._checked(self._lib.espeak_SetVoiceByName(voice.encode()), f"select voice {voice!r}")
+            while cursor.contents.value:
+                clauses.append(self._lib.espeak_TextToPhonemes(cursor, CHARS_UTF8, PHONEMES_IPA).decode())
+        return " ".join(clauses)
+
     def _collect(self, samples: ctypes._Pointer[ctypes.c_short], count: int, _events: int | None) -> int:
         if count > 0:
             self._chunks.append(ctypes.string_at(samples, count * 2))
@@ -116,6 +128,8 @@ class EspeakLibrary:
         lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
         lib.espeak_ListVoices.argtypes = [ctypes.c_void_p]
         lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(EspeakVoice))
+        lib.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_char_p), ctypes.c_int, ctypes.c_int]
+        lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
         lib.espeak_Synth.argtypes = [
             ctypes.c_char_p,
             ctypes.c_size_t,
