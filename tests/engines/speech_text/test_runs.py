@@ -76,4 +76,5 @@ def test_spoken_text_keeps_the_sentence_whole_for_voices_that_speak_everything()
 def test_no_text_no_runs() -> None:
     assert speech_runs("") == []
     assert speech_runs(" \n ") == []
-    assert speech_runs("Bag: (종량제봉투)") == [SpeechRun("en", "Bag", False), SpeechRun("ko", "종량제봉투", True)]
+    assert speech_runs("The bag: (종량제봉투)") == [
+        SpeechRun("en", "The bag", False), SpeechRun("ko", "종량제봉투", True)]  # nothing left to say after it
