@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 
+import numpy as np
+
 from talkline.audio import Pcm, resample
 from talkline.engines.base import TextToSpeech
 from talkline.engines.language import primary_language
@@ -24,6 +26,8 @@ from talkline.engines.speech_text import SpeechRun, host_language, speech_runs
 from talkline.engines.synthesis import SpeechRequestError
 
 ENGLISH = "en"
+TERM_PAUSE_MS = 150  # after a term in another voice, before the sentence goes on (espeak ends on 300 ms)
+SILENCE_LEVEL = 300  # |sample| at or below this is silence (about -40 dBFS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +96,12 @@ class MultilingualTTS:
         self, text: str, *, voice: str | None = None, language: str | None = None, speed: float = 1.0
     ) -> AsyncIterator[Pcm]:
         rate: int | None = None
-        for route, run in self.plan(text, voice=voice, language=language):
-            async for pcm in route.engine.synthesize(run.text, voice=route.voice, language=route.language,
-                                                     speed=speed):
+        plan = self.plan(text, voice=voice, language=language)
+        for index, (route, run) in enumerate(plan):
+            audio = route.engine.synthesize(run.text, voice=route.voice, language=route.language, speed=speed)
+            if run.embedded and index + 1 < len(plan):
+                audio = _short_tail(audio, TERM_PAUSE_MS)
+            async for pcm in audio:
                 rate = rate or pcm.rate
                 yield pcm if pcm.rate == rate else resample(pcm, rate)  # one stream, one rate
 
@@ -112,3 +119,17 @@ class MultilingualTTS:
                 f"unknown voice {voice!r}; known voices: {', '.join(self.voices())}", "unknown_voice"
             )
         return spec
+
+
+async def _short_tail(audio: AsyncIterator[Pcm], keep_ms: float) -> AsyncIterator[Pcm]:
+    """`audio` with the silence after its last sound cut to `keep_ms`."""
+    held: Pcm | None = None
+    async for pcm in audio:
+        if held is not None:
+            yield held
+        held = pcm
+    if held is not None:
+        samples = np.frombuffer(held.data, dtype="<i2")
+        sound = np.flatnonzero(np.abs(samples.astype(np.int32)) > SILENCE_LEVEL)
+        end = (int(sound[-1]) + 1 if sound.size else 0) + int(held.rate * keep_ms / 1000)
+        yield Pcm(samples[:end].tobytes(), held.rate)

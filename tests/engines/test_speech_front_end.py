@@ -12,6 +12,7 @@ import re
 from collections.abc import AsyncIterator
 from typing import Any
 
+import numpy as np
 import pytest
 
 from talkline.audio import Pcm
@@ -50,6 +51,7 @@ class RecordingTTS:
         self._engine = engine
         self.name = engine.name
         self.requests: list[tuple[str, str | None, str | None]] = []
+        self.yielded: list[list[Pcm]] = []  # per request
 
     def voices(self) -> list[str]:
         return self._engine.voices()
@@ -57,7 +59,9 @@ class RecordingTTS:
     async def synthesize(self, text: str, *, voice: str | None = None, language: str | None = None,
                          speed: float = 1.0) -> AsyncIterator[Pcm]:
         self.requests.append((text, language, voice))
+        self.yielded.append([])
         async for pcm in self._engine.synthesize(text, voice=voice, language=language, speed=speed):
+            self.yielded[-1].append(pcm)
             yield pcm
 
 
@@ -166,3 +170,18 @@ def ordered_recall(hypothesis: str, reference: str) -> float:
         for j, got in enumerate(heard, 1):
             common[i][j] = common[i - 1][j - 1] + 1 if want == got else max(common[i - 1][j], common[i][j - 1])
     return common[-1][-1] / len(expected)
+
+
+async def test_the_pause_after_a_term_in_the_other_voice_is_short(piper: PiperTTS, espeak: EspeakTTS) -> None:
+    english, korean = RecordingTTS(piper), RecordingTTS(espeak)
+    chunks = [chunk async for chunk in MultilingualTTS(english, korean).synthesize(ENGLISH)]  # type: ignore[arg-type]
+    [term] = korean.yielded[0]  # as espeak said it
+    said = chunks[len(english.yielded[0])]  # as the sentence carries it
+    assert said.data == term.data[: len(said.data)] and len(chunks) == sum(map(len, english.yielded)) + 1
+    assert trailing_silence_ms(term) > 250  # espeak ends a call as a sentence
+    assert 100 <= trailing_silence_ms(said) <= 160  # inside a sentence, a short pause
+
+
+def trailing_silence_ms(audio: Pcm) -> float:
+    samples = np.abs(np.frombuffer(audio.data, dtype="<i2").astype(np.int32))
+    return 1000 * (samples.size - 1 - int(np.flatnonzero(samples > 300)[-1])) / audio.rate
