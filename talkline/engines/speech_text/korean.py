@@ -56,6 +56,7 @@ DECIMAL = rf"(?:{NUMBER})(?:\.\d+)?"
 _COUNTER = "|".join(sorted(NATIVE_COUNTERS | SINO_COUNTERS, key=len, reverse=True))
 _UNIT = "|".join(re.escape(unit) for unit in sorted(UNITS, key=len, reverse=True))
 # 1만 5천, 3억, 2천만: numbers written with Korean units
+_TIME = r"(?<![\d:])(\d{1,2}):(\d\d)(?![\d:])"
 _MIXED = r"\d[\d,]*\s?[조억만천]+(?:\s?\d[\d,]*\s?[조억만천]+)*(?:\s?\d+(?![\d,.]))?"
 
 
@@ -112,12 +113,27 @@ def _date(match: re.Match[str]) -> str:
     return spoken + (f" {numbers_ko.sino(day)} 일" if day else "")
 
 
+def _time_range(match: re.Match[str]) -> str:
+    first, last = _time_said(*match.group(1, 2)), _time_said(*match.group(3, 4))
+    return f"{first}에서 {last}" if first and last else match.group()
+
+
 def _time(match: re.Match[str]) -> str:
-    hour, minute = int(match.group(1)), int(match.group(2))
+    return _time_said(match.group(1), match.group(2)) or match.group()
+
+
+def _time_said(hour_written: str, minute_written: str) -> str | None:
+    hour, minute = int(hour_written), int(minute_written)
     if hour > 24 or minute > 59:
-        return match.group()
+        return None
     spoken = f"{numbers_ko.native(hour) if hour else '영'} 시"
     return spoken + (f" {numbers_ko.sino(minute)} 분" if minute else "")
+
+
+def _price_per_unit(match: re.Match[str]) -> str:
+    """450원/kg: 킬로그램당 사백오십 원."""
+    amount, currency, unit = match.group(1), match.group(2), UNITS[match.group(3).lower()]
+    return f"{unit}당 {say_count(amount, currency)}"
 
 
 def _money(match: re.Match[str]) -> str:
@@ -164,9 +180,11 @@ REWRITES = (
     Rewrite(SERVICE_NUMBER, _service_number),
     Rewrite(r"(?<![\d.])((?:19|20)\d\d)-(\d{1,2})(?:-(\d{1,2}))?(?![\d-])", _date),
     Rewrite(r"(?<![\d.])((?:19|20)\d\d)[./] ?(\d{1,2})[./] ?(\d{1,2})\.?(?!\d)", _date),
-    Rewrite(r"(?<![\d:])(\d{1,2}):(\d\d)(?![\d:])", _time),
+    Rewrite(rf"{_TIME}\s?[~∼〜\-–]\s?{_TIME}", _time_range),
+    Rewrite(_TIME, _time),
     Rewrite(rf"(US\$|[$₩€£¥])\s?({DECIMAL})", _money),
     Rewrite(rf"(?<![\d.,])({_MIXED})", _mixed),
+    Rewrite(rf"(?<![\d.,])({DECIMAL})\s?(원|달러)\s?/\s?({_UNIT})(?![A-Za-z])", _price_per_unit, re.IGNORECASE),
     Rewrite(rf"(?<![\d.,])({DECIMAL})\s?[~∼〜\-–]\s?({DECIMAL})\s?({_COUNTER}|(?:{_UNIT})(?![A-Za-z]))", _range,
             re.IGNORECASE),
     Rewrite(rf"(?<![\d.,A-Za-z])(-?)({DECIMAL})\s?({_UNIT})(?![A-Za-z])", _unit, re.IGNORECASE),
