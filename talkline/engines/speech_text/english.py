@@ -170,7 +170,7 @@ REWRITES = (
             re.IGNORECASE),
     Rewrite(rf"(?<![\w.,])(-?)({DECIMAL})\s?({_UNIT})(?![A-Za-z가-힣])", _unit, re.IGNORECASE),
     Rewrite(r"(?<![\w.])(\d+)(?:st|nd|rd|th)\b", lambda match: numbers_en.ordinal(int(match.group(1)))),
-    Rewrite(r"\b(in|since|by|from|until|till|before|after|of|year|around)\s+(1[1-9]\d\d|20\d\d)\b(?![.,]\d)",
+    Rewrite(rf"\b(in|since|by|from|until|till|before|after|of|year|around|{_MONTH})\s+(1[1-9]\d\d|20\d\d)\b(?![.,]\d)",
             lambda match: f"{match.group(1)} {numbers_en.year(int(match.group(2)))}", re.IGNORECASE),
     Rewrite(r"\s*[~∼]\s*", lambda match: " to "),
     Rewrite(rf"(?<![\w.,])(-?)({DECIMAL}){_NOT_KOREAN}(?!\d)", _plain),

@@ -23,6 +23,9 @@ LETTER_NAMES = dict(zip("abcdefghijklmnopqrstuvwxyz", (
     "에이", "비", "씨", "디", "이", "에프", "지", "에이치", "아이", "제이", "케이", "엘", "엠", "엔", "오", "피", "큐",
     "알", "에스", "티", "유", "브이", "더블유", "엑스", "와이", "제트"), strict=True))  # fmt: skip
 
+# digits inside Latin codes are said in English, in Hangul: A4 에이포, 5G 파이브지, 3D 쓰리디
+ENGLISH_DIGITS = ("제로", "원", "투", "쓰리", "포", "파이브", "식스", "세븐", "에잇", "나인")
+
 ADDRESSES = AddressSpeech(
     separators={".": "점", "/": "슬래시", "-": "하이픈", "_": "언더바", ":": "콜론", "@": "골뱅이", "+": "플러스"},
     spell=lambda letters: "".join(LETTER_NAMES[char] for char in letters.lower()),
@@ -158,6 +161,11 @@ def _plain(match: re.Match[str]) -> str:
     return numbers_ko.sino_decimal(written)
 
 
+def _code(match: re.Match[str]) -> str:
+    return "".join(ENGLISH_DIGITS[int(char)] if char.isdigit() else LETTER_NAMES[char.lower()]
+                   for char in match.group())
+
+
 def _phone(match: re.Match[str]) -> str:
     return say_phone(match.group(), ADDRESSES)
 
@@ -191,7 +199,8 @@ REWRITES = (
     Rewrite(rf"(?<![\d.,])(-?)({DECIMAL})\s?({_COUNTER})", _count),
     Rewrite(rf"(?<![A-Za-z])({_UNIT})(?=당)", lambda match: UNITS[match.group(1).lower()], re.IGNORECASE),
     Rewrite(r"\s*[~∼〜]\s*", lambda match: "에서 "),
-    Rewrite(rf"(?<![\d.,])({DECIMAL})", _plain),
+    Rewrite(r"(?<![A-Za-z\d])(?:[A-Z]{1,2}\d|\d[A-Z])(?![A-Za-z\d.])", _code),
+    Rewrite(rf"(?<![A-Za-z\d.,])({DECIMAL})", _plain),
 )
 
 

@@ -31,6 +31,7 @@ CASES: list[tuple[str, str]] = [
     ("on 2024-03-05", "on March fifth, twenty twenty-four"), ("as of 2026-11", "as of November twenty twenty-six"),
     ("March 5, 2024", "March fifth, twenty twenty-four"), ("the 1st and 22nd", "the first and twenty-second"),
     ("since 2024", "since twenty twenty-four"), ("in 1999", "in nineteen ninety-nine"),
+    ("survey (January 2025, rounded)", "survey (January twenty twenty-five, rounded)"),
     ("1999 bottles", "one thousand nine hundred and ninety-nine bottles"),
     # plain numbers and codes
     ("15,000", "fifteen thousand"), ("2.5", "two point five"), ("code 0903", "code oh nine oh three"),
