@@ -193,13 +193,13 @@ REWRITES = (
     Rewrite(rf"(US\$|[$₩€£¥])\s?({DECIMAL})", _money),
     Rewrite(rf"(?<![\d.,])({_MIXED})", _mixed),
     Rewrite(rf"(?<![\d.,])({DECIMAL})\s?(원|달러)\s?/\s?({_UNIT})(?![A-Za-z])", _price_per_unit, re.IGNORECASE),
+    Rewrite(r"(?<![A-Za-z\d])(?:[A-Z]{1,2}\d|\d[DGK])(?![A-Za-z\d.])", _code),  # not 5L or 3M: units
     Rewrite(rf"(?<![\d.,])({DECIMAL})\s?[~∼〜\-–]\s?({DECIMAL})\s?({_COUNTER}|(?:{_UNIT})(?![A-Za-z]))", _range,
             re.IGNORECASE),
     Rewrite(rf"(?<![\d.,A-Za-z])(-?)({DECIMAL})\s?({_UNIT})(?![A-Za-z])", _unit, re.IGNORECASE),
     Rewrite(rf"(?<![\d.,])(-?)({DECIMAL})\s?({_COUNTER})", _count),
     Rewrite(rf"(?<![A-Za-z])({_UNIT})(?=당)", lambda match: UNITS[match.group(1).lower()], re.IGNORECASE),
     Rewrite(r"\s*[~∼〜]\s*", lambda match: "에서 "),
-    Rewrite(r"(?<![A-Za-z\d])(?:[A-Z]{1,2}\d|\d[A-Z])(?![A-Za-z\d.])", _code),
     Rewrite(rf"(?<![A-Za-z\d.,])({DECIMAL})", _plain),
 )
 
