@@ -120,3 +120,18 @@ def test_punctuation_digits_and_latin_pass_through_and_block_changes(pronouncer:
     assert pronouncer.pronounce("옷. 안") == "옫. 안"  # a sentence end stops the liaison
     assert pronouncer.pronounce("Hello, world") == "Hello, world"
     assert pronouncer.pronounce("") == ""
+
+
+def test_any_text_keeps_its_shape(pronouncer: KoreanPronouncer) -> None:
+    """Syllable for syllable, whatever the text: other characters stay, only spaces between joined words go."""
+    import random
+
+    rng = random.Random(11)
+    letters = list("각갃갆갈갉갋갎값갓갔갖같갛닭앉읽넓밟이야여요유의희 ㅋ.,!?~-()0123:/AZ😀\n")
+    for _ in range(500):
+        text = "".join(rng.choice(letters) for _ in range(rng.randint(0, 30)))
+        said = pronouncer.pronounce(text)
+        written, spoken = text.replace(" ", ""), said.replace(" ", "")
+        assert len(spoken) == len(written), (text, said)
+        for before, after in zip(written, spoken, strict=True):
+            assert ("가" <= after <= "힣") if "가" <= before <= "힣" else after == before, (text, said)

@@ -93,7 +93,7 @@ def phrase_units(text: str, morphemes: Iterable[Morpheme]) -> list[Unit]:
 
 def _gap(between: str, head: str) -> Gap:
     if between:
-        return Gap.SPACE if between.isspace() else Gap.BREAK
+        return Gap.SPACE if not between.strip(" \t") else Gap.BREAK  # a line break is a pause
     if not head:
         return Gap.MORPHEME
     return Gap.SUFFIX if is_grammatical(head) else Gap.STEM
