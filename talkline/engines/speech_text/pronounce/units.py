@@ -80,7 +80,7 @@ def phrase_units(text: str, morphemes: Iterable[Morpheme]) -> list[Unit]:
         if morpheme.length <= 0:
             continue
         first = at.get(morpheme.start)
-        if first is not None and not first.head:
+        if first is not None and not first.head and not _starts_with_coda(morpheme.form):
             first.head, first.head_form = morpheme.tag, morpheme.form
         for position in range(morpheme.start, morpheme.start + morpheme.length):
             if (unit := at.get(position)) is not None:  # later morphemes own the coda: 하+ᆸ니다 -> 합
@@ -89,6 +89,11 @@ def phrase_units(text: str, morphemes: Iterable[Morpheme]) -> list[Unit]:
         unit.gap = _gap(text[previous.position + 1 : unit.position], unit.head)
         previous.ends_morpheme = unit.gap is not Gap.MORPHEME
     return units
+
+
+def _starts_with_coda(form: str) -> bool:
+    """Endings Kiwi writes from a coda (ᆯ래 in 만들래, ᆸ니다 in 합니다) start inside a syllable, not at it."""
+    return bool(form) and 0x11A8 <= ord(form[0]) <= 0x11FF
 
 
 def _gap(between: str, head: str) -> Gap:
