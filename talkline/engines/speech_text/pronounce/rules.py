@@ -32,8 +32,9 @@ NOUN_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "NP", "XR", "MAG"})
 # a word ending in one of these leans on the next (옷 안, 한 일, 만 오천): one phrase, linked across the space;
 # after a particle or an ending the next word starts a new phrase, which keeps its own first consonant
 LEANING_TAGS = NOUN_TAGS | {"MM", "ETM", "Z_SIOT"}
-# suffixes that are tense after a noun (물기 [물끼], 가능성 [가능썽])
-TENSE_SUFFIXES = frozenset({"기", "성"})
+# suffixes that are tense after a noun (가능성 [가능썽]); not 기, which is 氣 in 물기 [물끼] but 機 in
+# 정수기 [정수기], so those words are in the lexicon
+TENSE_SUFFIXES = frozenset({"성"})
 # Sino-Korean suffixes that start with 이/야/여/요/유 and behave as words for ㄴ insertion (영업용 [영엄뇽])
 INSERTING_SUFFIXES = frozenset({"용", "유", "율", "률", "염", "약", "역", "연", "엽", "열", "양", "요"})
 # Sino-Korean suffixes after which ㄴ+ㄹ is read [ㄴㄴ] (의견란 [의견난], 생산량 [생산냥])
@@ -157,7 +158,7 @@ def tensify(left: Unit, right: Unit) -> None:
 def _tensifies(left: Unit, right: Unit) -> bool:
     coda = left.coda
     if right.head == "XSN" and right.head_form in TENSE_SUFFIXES and left.owner in NOUN_TAGS:
-        return True  # 물기 [물끼], 불연성 [부련썽]
+        return True  # 불연성 [부련썽]
     stem_ending = is_stem(left.owner) and right.gap is Gap.SUFFIX and right.head.startswith("E")
     if coda in OBSTRUENT_CODAS:
         return True
