@@ -29,6 +29,7 @@ OBSTRUENT_CODAS = frozenset("ㄱㄲㅋㄳㄺㄷㅅㅆㅈㅊㅌㅂㅍㄿㅄ")  # 
 SONORANT_CODAS = frozenset("ㄴㄹㅁㅇ")
 Y_VOWELS = frozenset("ㅣㅑㅕㅛㅠ")  # 제29항: 이, 야, 여, 요, 유
 NOUN_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "NP", "XR", "MAG"})
+WORD_TAGS = frozenset({"NNG", "NNP", "NNB"})  # nouns a ㄴ is inserted before (솜이불, 할 일)
 # a word ending in one of these leans on the next (옷 안, 한 일, 만 오천): one phrase, linked across the space;
 # after a particle or an ending the next word starts a new phrase, which keeps its own first consonant
 LEANING_TAGS = NOUN_TAGS | {"MM", "ETM", "Z_SIOT"}
@@ -107,7 +108,8 @@ def before_vowel(left: Unit, right: Unit) -> None:
         return
     elif right.gap in (Gap.MORPHEME, Gap.SUFFIX):
         _link(left, right)
-    elif (right.vowel not in Y_VOWELS or right.gap is Gap.STEM) and _one_phrase(left, right):
+    elif (right.vowel not in Y_VOWELS or right.gap is Gap.STEM or left.owner == right.head == "NR") \
+            and _one_phrase(left, right):
         right.syllable.onset = REPRESENTATIVE.get(left.coda, left.coda)
         left.syllable.coda = ""
         right.joined = right.gap is Gap.SPACE
@@ -131,20 +133,16 @@ def _link(left: Unit, right: Unit) -> None:
 
 def _inserts_n(left: Unit, right: Unit) -> bool:
     head, form = right.head, right.head_form
-    if form == "있":
-        return False  # 값있는 [가빈는], 물 있어요
     if right.gap is Gap.SUFFIX:
         return head == "XSN" and form in INSERTING_SUFFIXES
+    if "NR" in (head, left.owner):  # numbers: 십육 [심뉵], 서른여섯 [서른녀섣]; but 십일 [시빌], 만 이천 [마니천]
+        return head == "NR" and (right.text == "육" if right.gap is Gap.STEM else form in ("여섯", "여덟"))
     if right.gap is Gap.STEM:
-        if "NR" in (head, left.owner):
-            return head == "NR" and right.text == "육"  # 십육 [심뉵], but 십일 [시빌]
-        return True
-    # across words (제29항 붙임 2): 한 일 [한닐], 할 일 [할릴], 옷 입다 [온닙따], 서른여섯
+        return head in WORD_TAGS  # compounds; not 뚜껑은요, where Kiwi may take 요 for a determiner
+    # across words (제29항 붙임 2): 한 일 [한닐], 할 일 [할릴], 옷 입다 [온닙따], 안 입는 [안님는]
     if left.owner in ("ETM", "MM"):
-        return not head.startswith(("J", "E"))
-    if head.startswith(("VV", "VA")):
-        return left.owner in ("NNG", "MAG")
-    return left.owner == "NR" and head == "NR"
+        return head in WORD_TAGS
+    return head.startswith(("VV", "VA")) and form != "있" and left.owner in ("NNG", "MAG")
 
 
 def tensify(left: Unit, right: Unit) -> None:
