@@ -58,8 +58,9 @@ NUMBER = r"\d{1,3}(?:,\d{3})+|\d+"
 DECIMAL = rf"(?:{NUMBER})(?:\.\d+)?"
 _COUNTER = "|".join(sorted(NATIVE_COUNTERS | SINO_COUNTERS, key=len, reverse=True))
 _UNIT = "|".join(re.escape(unit) for unit in sorted(UNITS, key=len, reverse=True))
-# 1만 5천, 3억, 2천만: numbers written with Korean units
+_COUNTER_AHEAD = re.compile(rf"\s?(?:{_COUNTER})")
 _TIME = r"(?<![\d:])(\d{1,2}):(\d\d)(?![\d:])"
+# 1만 5천, 3억, 2천만: numbers written with Korean units
 _MIXED = r"\d[\d,]*\s?[조억만천]+(?:\s?\d[\d,]*\s?[조억만천]+)*(?:\s?\d+(?![\d,.]))?"
 
 
@@ -171,7 +172,7 @@ def _phone(match: re.Match[str]) -> str:
 
 
 def _service_number(match: re.Match[str]) -> str:
-    if CALLING.search(match.string) is None or re.match(r"\s?(?:" + _COUNTER + ")", match.string[match.end() :]):
+    if CALLING.search(match.string) is None or _COUNTER_AHEAD.match(match.string, match.end()):
         return match.group()
     return numbers_ko.digits(match.group())
 
