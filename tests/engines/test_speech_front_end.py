@@ -185,3 +185,25 @@ async def test_the_pause_after_a_term_in_the_other_voice_is_short(piper: PiperTT
 def trailing_silence_ms(audio: Pcm) -> float:
     samples = np.abs(np.frombuffer(audio.data, dtype="<i2").astype(np.int32))
     return 1000 * (samples.size - 1 - int(np.flatnonzero(samples > 300)[-1])) / audio.rate
+
+
+class ToneTTS:
+    """A model-free voice: a 200 ms tone per request at its own sample rate."""
+
+    def __init__(self, name: str, rate: int) -> None:
+        self.name, self.rate = name, rate
+
+    def voices(self) -> list[str]:
+        return []
+
+    async def synthesize(self, text: str, *, voice: str | None = None, language: str | None = None,
+                         speed: float = 1.0) -> AsyncIterator[Pcm]:
+        seconds = np.arange(int(self.rate * 0.2)) / self.rate
+        yield Pcm.from_float32((0.5 * np.sin(2 * np.pi * 220 * seconds)).astype(np.float32), self.rate)
+
+
+async def test_runs_in_voices_of_different_rates_make_one_stream() -> None:
+    tts = MultilingualTTS(ToneTTS("english", 16000), ToneTTS("other", 22050))  # type: ignore[arg-type]
+    chunks = [chunk async for chunk in tts.synthesize("Put it in a general-waste bag (종량제봉투) and tie it.")]
+    assert [chunk.rate for chunk in chunks] == [16000, 16000, 16000]
+    assert [round(chunk.duration_ms / 10) * 10 for chunk in chunks] == [200, 200, 200]
