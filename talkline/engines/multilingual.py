@@ -3,6 +3,13 @@
 Voice names are the ones clients already send (OpenAI's) plus Talkline persona voices. Each maps
 to an espeak-ng variant that gives it a gender and timbre; Piper has a single English voice, so in
 English every name sounds the same (natural speech beats a matching gender here).
+
+Text goes through the speech front end first (numbers, phone numbers, addresses in words) and is
+spoken run by run: a Korean term inside an English sentence ("a general-waste bag (종량제봉투)") is
+said by the Korean voice, in the middle of the English one, as one stream of audio. The listener hears
+the word they will see on the bag and say in the shop, which a romanisation read by the English voice
+would mangle and leaving it out would lose. The Korean voice for such a term is espeak's default (male)
+one, close to Piper's male voice, so the speaker does not seem to change mid-sentence.
 """
 
 from __future__ import annotations
@@ -10,12 +17,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 
-from talkline.audio import Pcm
+import numpy as np
+
+from talkline.audio import Pcm, resample
 from talkline.engines.base import TextToSpeech
-from talkline.engines.language import detect_language, primary_language
+from talkline.engines.language import primary_language
+from talkline.engines.speech_text import SpeechRun, host_language, speech_runs
 from talkline.engines.synthesis import SpeechRequestError
 
 ENGLISH = "en"
+TERM_PAUSE_MS = 150  # after a term in another voice, before the sentence goes on (espeak ends on 300 ms)
+SILENCE_LEVEL = 300  # |sample| at or below this is silence (about -40 dBFS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,20 +81,34 @@ class MultilingualTTS:
         return sorted(self._voices)
 
     def route(self, text: str, *, voice: str | None = None, language: str | None = None) -> Route:
+        """The voice for `text` as a whole: its explicit language, else its script, else the voice's language."""
         spec = self._spec(voice)
-        chosen = language or detect_language(text) or spec.language or ENGLISH
-        if primary_language(chosen) == ENGLISH:
-            return Route(self._english, ENGLISH, None)
-        return Route(self._other, chosen, spec.variant)
+        return self._route(host_language(text, language, spec.language), spec.variant)
+
+    def plan(self, text: str, *, voice: str | None = None, language: str | None = None
+             ) -> list[tuple[Route, SpeechRun]]:
+        """What each voice will say, in order."""
+        spec = self._spec(voice)
+        return [(self._route(run.language, None if run.embedded else spec.variant), run)
+                for run in speech_runs(text, language=language, fallback=spec.language)]
 
     async def synthesize(
         self, text: str, *, voice: str | None = None, language: str | None = None, speed: float = 1.0
     ) -> AsyncIterator[Pcm]:
-        route = self.route(text, voice=voice, language=language)
-        async for pcm in route.engine.synthesize(
-            text, voice=route.voice, language=route.language, speed=speed
-        ):
-            yield pcm
+        rate: int | None = None
+        plan = self.plan(text, voice=voice, language=language)
+        for index, (route, run) in enumerate(plan):
+            audio = route.engine.synthesize(run.text, voice=route.voice, language=route.language, speed=speed)
+            if run.embedded and index + 1 < len(plan):
+                audio = _short_tail(audio, TERM_PAUSE_MS)
+            async for pcm in audio:
+                rate = rate or pcm.rate
+                yield pcm if pcm.rate == rate else resample(pcm, rate)  # one stream, one rate
+
+    def _route(self, language: str, variant: str | None) -> Route:
+        if primary_language(language) == ENGLISH:
+            return Route(self._english, ENGLISH, None)
+        return Route(self._other, language, variant)
 
     def _spec(self, voice: str | None) -> VoiceSpec:
         if voice is None:
@@ -93,3 +119,17 @@ class MultilingualTTS:
                 f"unknown voice {voice!r}; known voices: {', '.join(self.voices())}", "unknown_voice"
             )
         return spec
+
+
+async def _short_tail(audio: AsyncIterator[Pcm], keep_ms: float) -> AsyncIterator[Pcm]:
+    """`audio` with the silence after its last sound cut to `keep_ms`."""
+    held: Pcm | None = None
+    async for pcm in audio:
+        if held is not None:
+            yield held
+        held = pcm
+    if held is not None:
+        samples = np.frombuffer(held.data, dtype="<i2")
+        sound = np.flatnonzero(np.abs(samples.astype(np.int32)) > SILENCE_LEVEL)
+        end = (int(sound[-1]) + 1 if sound.size else 0) + int(held.rate * keep_ms / 1000)
+        yield Pcm(samples[:end].tobytes(), held.rate)

@@ -5,6 +5,7 @@ Importing this package is cheap; the model libraries are imported when the engin
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,14 @@ __all__ = ["Engines", "load_local_engines"]  # Engines lives in engines/base.py;
 async def load_local_engines(data_dir: Path, pool: InferencePool, *, settings: Any = None) -> Engines:
     """The local engines, bound to `pool`. The first call verifies and loads the models (seconds);
     later calls reuse them. Reads `stt_model_dir` and `stt_beam_size` from `settings` if given."""
+    from talkline.engines.speech_text.pronounce import load_pronouncer
+
     stt_model_dir = getattr(settings, "stt_model_dir", None)
     beam_size = getattr(settings, "stt_beam_size", 1)
-    return await pool.run(_build, Path(data_dir), pool, stt_model_dir, beam_size)
+    # Kiwi (Korean pronunciation, a few seconds) loads beside the models rather than after them
+    engines, _ = await asyncio.gather(pool.run(_build, Path(data_dir), pool, stt_model_dir, beam_size),
+                                      pool.run(load_pronouncer))
+    return engines
 
 
 @once_per_process

@@ -3,6 +3,9 @@
 libespeak-ng and its data come inside the espeakng-loader wheel; we call the library through
 ctypes in synchronous mode, collecting samples in a callback. The library keeps its voice,
 rate and callback in global state, so every synthesis holds one process-wide lock.
+
+espeak-ng reads Hangul letter by letter (감사합니다 as [감사합니다], 신라 as [신라]), so Korean text is
+first rewritten as it is pronounced (speech_text.pronounce: [감사함니다], [실라]).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from talkline.engines.base import EngineError
 from talkline.engines.language import primary_language
 from talkline.engines.local.once import once_per_process
 from talkline.engines.pool import InferencePool
+from talkline.engines.speech_text.pronounce import KoreanPronouncer, load_pronouncer
 from talkline.engines.synthesis import SpeechRequestError, checked_speed
 
 # speak_lib.h
@@ -27,6 +31,7 @@ CHARS_UTF8 = 0x1
 END_PAUSE = 0x1000  # each call is a whole sentence, so keep its closing pause
 PARAMETER_RATE = 1
 EE_OK = 0
+PHONEMES_IPA = 0x02
 
 DEFAULT_RATE_WPM = 175
 MIN_RATE_WPM = 80
@@ -79,6 +84,17 @@ class EspeakLibrary:
             self._checked(result, "synthesise")
             return b"".join(self._chunks)
 
+    def phonemes(self, text: str, voice: str) -> str:
+        """Blocking: the phonemes (IPA) espeak-ng says for `text` in `voice`, clause by clause."""
+        buffer = ctypes.c_char_p(text.encode())
+        cursor = ctypes.pointer(buffer)
+        clauses = []
+        with self._lock:
+            self._checked(self._lib.espeak_SetVoiceByName(voice.encode()), f"select voice {voice!r}")
+            while cursor.contents.value:
+                clauses.append(self._lib.espeak_TextToPhonemes(cursor, CHARS_UTF8, PHONEMES_IPA).decode())
+        return " ".join(clauses)
+
     def _collect(self, samples: ctypes._Pointer[ctypes.c_short], count: int, _events: int | None) -> int:
         if count > 0:
             self._chunks.append(ctypes.string_at(samples, count * 2))
@@ -112,6 +128,8 @@ class EspeakLibrary:
         lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
         lib.espeak_ListVoices.argtypes = [ctypes.c_void_p]
         lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(EspeakVoice))
+        lib.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_char_p), ctypes.c_int, ctypes.c_int]
+        lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
         lib.espeak_Synth.argtypes = [
             ctypes.c_char_p,
             ctypes.c_size_t,
@@ -145,16 +163,18 @@ class EspeakTTS:
 
     name = "espeak-ng"
 
-    def __init__(self, library: EspeakLibrary, pool: InferencePool, *, default_language: str = "en") -> None:
+    def __init__(self, library: EspeakLibrary, pool: InferencePool, *, default_language: str = "en",
+                 korean: KoreanPronouncer | None = None) -> None:
         self._library = library
         self._pool = pool
         self._default_language = default_language
+        self._korean = korean
         self.sample_rate = library.sample_rate
 
     @classmethod
     def load(cls, pool: InferencePool) -> EspeakTTS:
-        """Blocking: starts the library (once per process)."""
-        return cls(load_espeak(), pool)
+        """Blocking: starts the library and the Korean pronouncer (once per process, a few seconds)."""
+        return cls(load_espeak(), pool, korean=load_pronouncer())
 
     def voices(self) -> list[str]:
         return list(self._library.variants)
@@ -179,9 +199,18 @@ class EspeakTTS:
         if not text.strip():
             return
         # espeak renders a sentence in a few milliseconds, so one chunk per call streams well enough
-        samples = await self._pool.run(self._library.speak, text, name, rate)
+        samples = await self._pool.run(self._speak, text, language or self._default_language, name, rate)
         if samples:
             yield Pcm(samples, self.sample_rate)
+
+    def spoken_form(self, text: str, language: str) -> str:
+        """What espeak-ng is given for `text`: Korean as pronounced, other languages as written."""
+        if self._korean is not None and primary_language(language) == "ko":
+            return self._korean.pronounce(text)
+        return text
+
+    def _speak(self, text: str, language: str, voice_name: str, rate: int) -> bytes:
+        return self._library.speak(self.spoken_form(text, language), voice_name, rate)
 
     def _identifier(self, language: str) -> str:
         table = self._library.voice_by_language

@@ -1,7 +1,9 @@
 """Text to speech over `/v1/audio/speech` (OpenAI's tts-1 / gpt-4o-mini-tts, or a compatible server).
 
 The answer is asked for as raw `pcm` (24 kHz s16le mono) and read as it streams in, so the first
-audio leaves before the sentence is fully synthesised.
+audio leaves before the sentence is fully synthesised. The text is sent as it is to be said (speech
+front end: phone numbers digit by digit, prices and counts in words); the remote voice pronounces
+Korean itself and speaks every language, so it gets the whole sentence at once.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from talkline.audio import Pcm
 from talkline.audio.pcm import SAMPLE_WIDTH
 from talkline.engines.remote.endpoint import REMOTE_FAILURES, OpenAIEndpoint
+from talkline.engines.speech_text import spoken_text
 from talkline.engines.synthesis import SpeechRequestError, checked_speed
 
 OPENAI_VOICES = ("alloy", "ash", "ballad", "cedar", "coral", "echo", "fable", "marin", "nova", "onyx", "sage",
@@ -49,6 +52,7 @@ class OpenAITTS:
                                      "at once", "input_too_long")
         if not text.strip():
             return
+        text = spoken_text(text, language=language)
         chosen = self._voice_map.get(voice, voice) if voice else self._default_voice
         extra = {"instructions": self._instructions} if self._instructions else {}
         samples = _WholeSamples()

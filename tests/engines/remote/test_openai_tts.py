@@ -65,6 +65,18 @@ async def test_voices_pass_through_and_default_when_none_is_named(fake: FakeOpen
     assert "saerom" in tts_for(fake, voice_map={"saerom": "nova"}).voices()
 
 
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("Call 1599-0903 before 5:30 pm.", "Call one five nine nine, oh nine oh three before five thirty p m."),
+    ("수수료는 15,000원이에요. 1599-0903으로 전화하세요.", "수수료는 만 오천 원이에요. 일오구구, 공구공삼으로 전화하세요."),
+    ("Use a general-waste bag (종량제봉투, 10리터).", "Use a general-waste bag (종량제봉투, 십 리터)."),
+])
+async def test_the_remote_voice_is_sent_the_spoken_form(fake: FakeOpenAI, text: str, spoken: str) -> None:
+    """Numbers are normalised for every voice; the remote one pronounces Korean itself and gets one request."""
+    sound = english_speech("Okay.").data
+    fake.expect_speech(Body([sound]), check=asks_for(input=spoken, voice="alloy", speed=1.0))
+    assert b"".join([chunk.data async for chunk in tts_for(fake).synthesize(text)]) == sound
+
+
 @pytest.mark.parametrize(("text", "speed", "code"), [
     ("Too fast.", 9.0, "invalid_speed"), ("x" * 4097, 1.0, "input_too_long")])
 async def test_requests_that_cannot_be_spoken_are_refused_before_sending(fake: FakeOpenAI, text: str, speed: float,
