@@ -72,6 +72,14 @@ class VoiceActivityDetector(Protocol):
     def stream(self) -> VoiceActivityStream: ...
 
 
+class EndOfTurnModel(Protocol):
+    """Judges from the audio of a turn so far (16 kHz speech and the pause after it) whether it is finished."""
+
+    name: str
+
+    async def complete_probability(self, audio: Pcm) -> float: ...
+
+
 class EngineError(RuntimeError):
     """An engine failed; `code` becomes the client-facing error code."""
 

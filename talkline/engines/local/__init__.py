@@ -1,4 +1,5 @@
-"""The offline engines: whisper-base, Piper + espeak-ng, silero. Models load once per process.
+"""The offline engines: whisper-base, Piper + espeak-ng, silero, Smart Turn (if installed). Models load
+once per process.
 
 Importing this package is cheap; the model libraries are imported when the engines are loaded.
 """
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from talkline.engines.base import SpeechToText, TextToSpeech, VoiceActivityDetector
+from talkline.engines.base import EndOfTurnModel, SpeechToText, TextToSpeech, VoiceActivityDetector
 from talkline.engines.local.once import once_per_process
 from talkline.engines.pool import InferencePool
 from talkline.engines.provision import ModelPaths, provision_models
@@ -20,6 +21,7 @@ class Engines:
     stt: SpeechToText
     tts: TextToSpeech
     vad: VoiceActivityDetector
+    turn: EndOfTurnModel | None = None  # for semantic_vad; None when its optional model is not installed
 
 
 async def load_local_engines(data_dir: Path, pool: InferencePool, *, settings: Any = None) -> Engines:
@@ -39,6 +41,7 @@ def _build(data_dir: Path, pool: InferencePool, stt_model_dir: Path | None, beam
     from talkline.engines.local.espeak_tts import EspeakTTS
     from talkline.engines.local.piper_tts import PiperTTS
     from talkline.engines.local.silero_vad import SileroVAD
+    from talkline.engines.local.smart_turn import SmartTurn
     from talkline.engines.local.whisper import WhisperSTT
     from talkline.engines.multilingual import MultilingualTTS
 
@@ -48,4 +51,5 @@ def _build(data_dir: Path, pool: InferencePool, stt_model_dir: Path | None, beam
         stt=WhisperSTT.load(paths.whisper_dir, pool, beam_size=beam_size),
         tts=MultilingualTTS(english, EspeakTTS.load(pool)),
         vad=SileroVAD(pool, paths.silero_model),
+        turn=SmartTurn.load(paths.turn_model, pool) if paths.turn_model else None,
     )
