@@ -142,7 +142,7 @@ class Runtime:
     def realtime_services(self, profile: Profile) -> RealtimeServices:
         """What a Realtime session of `profile` runs on (its pipeline; relayed sessions use settings and store)."""
         return RealtimeServices(settings=self.settings, pipeline=self.pipeline_for(profile.name),
-                                vad=self.engines.vad, store=self.store)
+                                vad=self.engines.vad, turn_model=self.engines.turn, store=self.store)
 
     @asynccontextmanager
     async def lifespan(self, _: Any = None) -> AsyncIterator[None]:

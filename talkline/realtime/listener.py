@@ -3,13 +3,15 @@ speech transcribed early.
 
 Transcription starts when the user pauses, not when the silence timeout ends the turn: if the
 turn does end there, its transcript is (nearly) ready the moment it is committed; if the user
-goes on speaking, the early result is dropped.
+goes on speaking, the early result is dropped. With `semantic_vad`, the end-of-turn model judges
+each pause before the next frame is looked at.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -17,8 +19,18 @@ from talkline.audio import Pcm
 from talkline.audio.echo import EchoDetector
 from talkline.audio.resample import RateMatcher
 from talkline.audio.wire import PCM16, WireFormat, decode_wire
-from talkline.engines.base import Transcription, VoiceActivityStream
-from talkline.realtime.turns import Paused, Resumed, SpeechStopped, TurnDetector, TurnEvent, VadSettings
+from talkline.engines.base import EndOfTurnModel, EngineError, Transcription, VoiceActivityStream
+from talkline.realtime.turns import (
+    Paused,
+    Resumed,
+    SpeechStopped,
+    TurnCheck,
+    TurnDetector,
+    TurnEvent,
+    VadSettings,
+)
+
+log = logging.getLogger(__name__)
 
 RATE = 16000
 FRAME_SAMPLES = 512
@@ -72,7 +84,8 @@ class Utterance:
 
 class Listener:
     def __init__(self, vad: VoiceActivityStream, transcribe: Transcriber, echo: EchoDetector,
-                 assistant_audible: Callable[[], bool], *, early: bool = True) -> None:
+                 assistant_audible: Callable[[], bool], *, early: bool = True,
+                 turn_model: EndOfTurnModel | None = None) -> None:
         self.format: WireFormat = PCM16
         self.vad_settings: VadSettings | None = VadSettings()
         self.buffer = InputBuffer()
@@ -81,6 +94,7 @@ class Listener:
         self._echo = echo
         self._assistant_audible = assistant_audible
         self._early_enabled = early
+        self.turn_model = turn_model
         self._detector = TurnDetector(VadSettings(), FRAME_MS)
         self._to16k = RateMatcher(RATE)
         self._frame_rest = b""
@@ -107,7 +121,10 @@ class Listener:
         events: list[TurnEvent] = []
         for frame, probability in zip(frames, probabilities, strict=False):
             echo = self._echo.similarity(frame)
-            events += self._detector.process(probability, assistant_speaking=self._assistant_audible(), echo=echo)
+            for event in self._detector.process(probability, assistant_speaking=self._assistant_audible(), echo=echo):
+                events.append(event)
+                if isinstance(event, TurnCheck):
+                    events += await self._judge(event)
         for event in events:
             self._speculate(event)
         if not self._detector.in_speech and not events:
@@ -121,6 +138,17 @@ class Listener:
     @property
     def now_ms(self) -> float:
         return self.buffer.end_ms
+
+    async def _judge(self, check: TurnCheck) -> list[TurnEvent]:
+        """The end-of-turn model's verdict on a pause; without one the turn waits out the eagerness limit."""
+        if self.turn_model is None:
+            return []
+        try:
+            probability = await self.turn_model.complete_probability(self.buffer.slice(check.start_ms, check.end_ms))
+        except EngineError as exc:
+            log.warning("the end-of-turn model failed, the turn waits for silence: %s", exc)
+            return []
+        return self._detector.decide(probability)
 
     def take(self, start_ms: float, end_ms: float) -> Utterance:
         """Commit `[start_ms, end_ms)` as a user turn; the buffer keeps only what came after."""

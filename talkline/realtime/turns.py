@@ -4,6 +4,11 @@ Times are milliseconds of input audio since the session started, as the protocol
 While the assistant is speaking, only frames that do not sound like the assistant's own voice coming
 back (echo) count as the user's speech, and they must add up to `interrupt_min_ms` before it is a
 barge-in; shorter bursts ("네", "uh-huh", a cough) are backchannels and change nothing.
+
+With semantic settings (`semantic_vad`) a pause is judged, not only timed: after a short silence the
+detector asks whether the turn is finished (`TurnCheck`); the caller runs the end-of-turn model and
+answers with `decide(probability)`. A finished turn ends there; an unfinished one waits for more
+speech, longer the less finished it sounds, up to the eagerness limit.
 """
 
 from __future__ import annotations
@@ -23,6 +28,14 @@ class VadSettings:
     prefix_padding_ms: int = 300
     silence_duration_ms: int = 500
     interrupt_min_ms: int = 400
+    semantic: SemanticSettings | None = None  # judge pauses with the end-of-turn model
+
+
+@dataclass(frozen=True, slots=True)
+class SemanticSettings:
+    check_after_ms: int = 200  # silence after which the end-of-turn model judges the turn
+    finished_probability: float = 0.5  # at or above this the turn ends at the check
+    max_wait_ms: int = 4000  # silence that ends even a turn that sounds unfinished
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,13 +65,22 @@ class SpeechStopped:
 
 
 @dataclass(frozen=True, slots=True)
+class TurnCheck:
+    """Is the turn in `[start_ms, end_ms)` (its speech and the silence so far) finished? Answer with
+    `TurnDetector.decide`."""
+
+    start_ms: float
+    end_ms: float
+
+
+@dataclass(frozen=True, slots=True)
 class Backchannel:
     start_ms: float
     end_ms: float
     echo: bool
 
 
-TurnEvent = SpeechStarted | Paused | Resumed | SpeechStopped | Backchannel
+TurnEvent = SpeechStarted | Paused | Resumed | TurnCheck | SpeechStopped | Backchannel
 
 
 class _State(Enum):
@@ -80,6 +102,8 @@ class TurnDetector:
         self._echo_frames = 0
         self._voiced_frames = 0
         self._speculated = False
+        self._checked = False  # this pause was put to the end-of-turn model
+        self._wait_ms = float(settings.silence_duration_ms)  # silence that ends the turn
 
     @property
     def in_speech(self) -> bool:
@@ -110,6 +134,7 @@ class TurnDetector:
             return []
         self._start_ms, self._silence_ms = frame_start, 0.0
         self._last_voice_end_ms, self._speculated = self.now_ms, False
+        self._new_pause()
         if assistant_speaking:
             self._state = _State.CANDIDATE
             self._speech_ms, self._echo_frames, self._voiced_frames = 0.0, 0, 0
@@ -139,23 +164,49 @@ class TurnDetector:
         mostly_echo = self._echo_frames * 2 > self._voiced_frames
         return [Backchannel(self._start_ms, self._last_voice_end_ms, echo=mostly_echo)]
 
+    def decide(self, finished_probability: float) -> list[TurnEvent]:
+        """The end-of-turn model's answer to the last `TurnCheck` (ignored if speech came back since)."""
+        semantic = self.settings.semantic
+        if semantic is None or self._state is not _State.SPEAKING or not self._checked or not self._silence_ms:
+            return []
+        unfinished = max(0.0, 1.0 - finished_probability / semantic.finished_probability)
+        self._wait_ms = semantic.check_after_ms + unfinished * (semantic.max_wait_ms - semantic.check_after_ms)
+        return self._stop() if self._silence_ms >= self._wait_ms else []
+
     def _from_speaking(self, sustained: bool) -> list[TurnEvent]:
         if sustained:
             self._last_voice_end_ms = self.now_ms
             resumed = self._silence_ms > 0 and self._speculated
             self._silence_ms, self._speculated = 0.0, False
+            self._new_pause()
             return [Resumed()] if resumed else []
         self._silence_ms += self.frame_ms
-        tail_ms = min(SPECULATE_AFTER_MS, self.settings.silence_duration_ms)
         events: list[TurnEvent] = []
-        if not self._speculated and self._silence_ms >= tail_ms:
+        if not self._speculated and self._silence_ms >= self._tail_ms:
             self._speculated = True
-            events.append(Paused(self._padded_start(), self._last_voice_end_ms + tail_ms))
-        if self._silence_ms >= self.settings.silence_duration_ms:
-            self._state = _State.SILENT
-            events.append(SpeechStopped(self._padded_start(), self._last_voice_end_ms,
-                                        self._last_voice_end_ms + tail_ms))
+            events.append(Paused(self._padded_start(), self._last_voice_end_ms + self._tail_ms))
+        semantic = self.settings.semantic
+        if semantic is not None and not self._checked and self._silence_ms >= semantic.check_after_ms:
+            self._checked = True
+            events.append(TurnCheck(self._padded_start(), self.now_ms))
+        elif self._silence_ms >= self._wait_ms:
+            events += self._stop()
         return events
+
+    def _stop(self) -> list[TurnEvent]:
+        self._state = _State.SILENT
+        return [SpeechStopped(self._padded_start(), self._last_voice_end_ms, self._last_voice_end_ms + self._tail_ms)]
+
+    def _new_pause(self) -> None:
+        """Speech (re)started: the next pause is timed, and judged, afresh."""
+        semantic = self.settings.semantic
+        self._checked = False
+        self._wait_ms = float(semantic.max_wait_ms if semantic else self.settings.silence_duration_ms)
+
+    @property
+    def _tail_ms(self) -> float:
+        limit = self.settings.semantic.check_after_ms if self.settings.semantic else self.settings.silence_duration_ms
+        return min(SPECULATE_AFTER_MS, limit)
 
     def _padded_start(self) -> float:
         return max(0.0, self._start_ms - self.settings.prefix_padding_ms)
