@@ -7,9 +7,12 @@ stopped: latency is measured from there, not from the synthesiser's trailing nea
 from __future__ import annotations
 
 import functools
+import os
 import threading
+import wave
 import zlib
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
@@ -54,6 +57,14 @@ PAUSED_QUESTIONS = {
            "라면은 | 어디에 있어요?", "카드로 | 계산해도 돼요?"],
 }
 TRIM_WINDOW_MS = 10
+# the one real recorded Korean sentence, in the workspace's shared folder (beside the checkout)
+KOREAN_CLIP_NAME = Path("testdata") / "ko" / "read-sentence-01.wav"
+KOREAN_CLIP_TRANSCRIPT = "그는 이리저리 피하면서 길 한 옆으로 걸어갔다"
+KOREAN_CLIP_PAUSED = "그는 이리저리 피하면서 | 길 한 옆으로 걸어갔다"
+_SHARED = [Path(os.environ["TALKLINE_TEST_SHARED"])] if os.environ.get("TALKLINE_TEST_SHARED") else [
+    Path(__file__).resolve().parents[3] / "shared", Path("/work/shared")]
+KOREAN_CLIP = next((folder / KOREAN_CLIP_NAME for folder in _SHARED if (folder / KOREAN_CLIP_NAME).exists()),
+                   _SHARED[0] / KOREAN_CLIP_NAME)
 TRIM_BELOW_PEAK_DB = 35.0
 
 
@@ -94,6 +105,14 @@ def korean_speech(text: str, rate: int = 24000) -> Pcm:
 
     library = load_espeak()
     return resample(Pcm(library.speak(text, "ko", DEFAULT_RATE_WPM), library.sample_rate), rate)
+
+
+def korean_clip() -> Pcm:
+    """The real recorded Korean sentence (16 kHz). Fails loudly if the shared test data is gone."""
+    if not KOREAN_CLIP.exists():
+        raise FileNotFoundError(f"the real Korean test clip is missing: {KOREAN_CLIP} (see shared/testdata/ko)")
+    with wave.open(str(KOREAN_CLIP)) as wav:
+        return Pcm(wav.readframes(wav.getnframes()), wav.getframerate())
 
 
 def trim(audio: Pcm, window_ms: int = TRIM_WINDOW_MS, below_peak_db: float = TRIM_BELOW_PEAK_DB) -> Pcm:
