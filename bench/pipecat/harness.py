@@ -3,7 +3,7 @@
 Runs in its own environment (bench/pipecat/requirements.txt), started by the benchmark. One pipeline
 per turn, built the way pipecat's voice-agent examples build it with its defaults: silero VAD and
 the Smart Turn v3 stop strategy in the user aggregator, faster-whisper whisper-base int8 (the same
-folder Talkline joins), Piper's en_US joe voice (from the same wheel), and as the LLM Talkline's own
+folder Talkline joins; pipecat decodes with faster-whisper's defaults: beam 5, the 30 s window), Piper's en_US joe voice (from the same wheel), and as the LLM Talkline's own
 `/v1/chat/completions` (the same skill agent, streamed). Audio goes in as a microphone delivers it:
 16 kHz, 20 ms chunks at real time, silence before and after; the clock runs from the last voiced
 sample to the first audio frame the output transport would play.
@@ -33,6 +33,7 @@ from pipecat.frames.frames import (
     TranscriptionFrame,
     TTSAudioRawFrame,
     UserStoppedSpeakingFrame,
+    VADUserStoppedSpeakingFrame,
 )
 from pipecat.observers.base_observer import BaseObserver, FramePushed
 from pipecat.pipeline.pipeline import Pipeline
@@ -56,8 +57,8 @@ OUT_RATE = 24000
 CHUNK_MS = 20
 LEAD_MS = 300
 GIVE_UP_S = 30.0
-MARKS = {UserStoppedSpeakingFrame: "committed", TranscriptionFrame: "stt_done", LLMTextFrame: "first_token",
-         TTSAudioRawFrame: "first_audio"}
+MARKS = {VADUserStoppedSpeakingFrame: "vad_stopped", UserStoppedSpeakingFrame: "turn_stopped",
+         TranscriptionFrame: "transcribed", LLMTextFrame: "first_token", TTSAudioRawFrame: "first_audio"}
 
 
 class Microphone(BaseInputTransport):
@@ -159,13 +160,16 @@ async def _stream(transport: BenchTransport, speech: bytes) -> float:
 
 
 def _stages(times: dict[str, float], speech_end: float, total: float) -> dict[str, float]:
-    names = {"committed": "end_of_turn", "stt_done": "stt", "first_token": "agent_first_token",
-             "first_audio": "tts_first_audio"}
+    """The split Talkline reports: silence detected (VAD stop), then the turn both ended (Smart Turn) and
+    transcribed (pipecat transcribes the VAD segment after the stop), first token, first audio."""
+    points = {"end_of_turn": times.get("vad_stopped"),
+              "stt": max(times.get("turn_stopped", 0.0), times.get("transcribed", 0.0)) or None,
+              "agent_first_token": times.get("first_token"), "tts_first_audio": times.get("first_audio")}
     stages, previous = {}, speech_end
-    for point, name in names.items():
-        if point not in times:
+    for name, point in points.items():
+        if point is None:
             return stages
-        at = max(times[point], previous)  # pipecat may transcribe before it ends the turn
+        at = max(point, previous)
         stages[name] = round(1000 * (at - previous), 1)
         previous = at
     stages["delivery"] = round(total - 1000 * (previous - speech_end), 1)
@@ -177,9 +181,11 @@ async def main() -> None:
     parser.add_argument("--llm-url", required=True, help="Talkline's OpenAI base URL, e.g. http://127.0.0.1:8000/v1")
     parser.add_argument("--whisper", required=True, help="the CTranslate2 whisper-base folder")
     parser.add_argument("--piper-dir", required=True, help="the folder holding en_US-joe-medium.onnx")
+    parser.add_argument("--log-level", default="WARNING", help="pipecat's log level on stderr (DEBUG shows its "
+                        "end-of-turn verdicts)")
     options = parser.parse_args()
     logger.remove()
-    logger.add(sys.stderr, level="WARNING")
+    logger.add(sys.stderr, level=options.log_level)
     for line in sys.stdin:
         request = json.loads(line)
         try:
