@@ -88,7 +88,7 @@ def _result(mode: str, utterance: Utterance, heard: _Heard, speech_end: float, s
         result.error = "no reply" if heard.stops else "the turn never ended"
         return result
     result.end_to_first_audio_ms = round(1000 * (heard.first_audio - speech_end), 1)
-    vad_end_ms = heard.stops[-1][0] - speech_end_ms
     timings = dict(getattr(heard.done.response, "timings", None) or {})
-    result.stages = split_from_speech_end(vad_end_ms, timings, result.end_to_first_audio_ms)
+    result.stages = split_from_speech_end(1000 * (heard.stops[-1][1] - speech_end), timings,
+                                          result.end_to_first_audio_ms)
     return result

@@ -38,18 +38,20 @@ class TurnResult:
     error: str = ""
 
 
-def split_from_speech_end(vad_end_ms: float, server: dict[str, float], total_ms: float | None) -> dict[str, float]:
-    """The stages of a Realtime turn from the last voiced sample. `vad_end_ms`: where the server put the
-    end of speech, relative to the real one; `server`: `response.done.timings` (from that point)."""
-    points = {"end_of_turn": server.get("committed"), "stt": server.get("stt_done"),
-              "agent_first_token": server.get("first_token"), "tts_first_audio": server.get("first_audio")}
-    stages: dict[str, float] = {}
-    previous = -vad_end_ms  # the server's own clock starts at its end of speech
-    for name, point in points.items():
-        if point is None:
+def split_from_speech_end(end_of_turn_ms: float, server: dict[str, float], total_ms: float | None
+                          ) -> dict[str, float]:
+    """The stages of a Realtime turn from the last voiced sample. `end_of_turn_ms`: when the client heard
+    `speech_stopped` (the server commits the turn as it sends it); `server`: `response.done.timings`,
+    whose differences give the stages after the commit. (The server's own origin, its estimate of the
+    end of speech, is not used: while it judges a pause, audio queues up and that estimate runs late.)"""
+    stages = {"end_of_turn": round(end_of_turn_ms, 1)}
+    previous = server.get("committed")
+    for name, point in (("stt", "stt_done"), ("agent_first_token", "first_token"),
+                        ("tts_first_audio", "first_audio")):
+        if previous is None or point not in server:
             return stages
-        stages[name] = round(point - previous, 1)
-        previous = point
+        stages[name] = round(server[point] - previous, 1)
+        previous = server[point]
     if total_ms is not None:
-        stages["delivery"] = round(total_ms - (previous + vad_end_ms), 1)
+        stages["delivery"] = round(total_ms - sum(stages.values()), 1)
     return stages

@@ -48,7 +48,7 @@ def test_a_pause_is_inserted_at_the_quietest_point_near_where_the_text_says() ->
 
 def test_the_wait_is_split_from_the_last_voiced_sample() -> None:
     server = {"committed": 520.0, "stt_done": 530.0, "first_token": 560.0, "first_audio": 700.0}
-    stages = split_from_speech_end(vad_end_ms=90.0, server=server, total_ms=830.0)
+    stages = split_from_speech_end(end_of_turn_ms=610.0, server=server, total_ms=830.0)
     assert stages == {"end_of_turn": 610.0, "stt": 10.0, "agent_first_token": 30.0, "tts_first_audio": 140.0,
                       "delivery": 40.0}
     assert sum(stages.values()) == 830.0

@@ -1,6 +1,7 @@
 import pytest
 
 from talkline.realtime.turns import (
+    JUDGED_SILENCE_MS,
     Backchannel,
     Paused,
     Resumed,
@@ -124,7 +125,8 @@ def until_check(detector: TurnDetector, speech_frames: int = 30) -> tuple[list, 
 def test_a_finished_turn_ends_at_the_check_after_a_short_silence() -> None:
     detector = TurnDetector(SEMANTIC, FRAME)
     events, check = until_check(detector)
-    assert check.end_ms - 30 * FRAME == frames(200) * FRAME + FRAME  # the first frame past 200 ms of silence
+    assert check.end_ms == 30 * FRAME + JUDGED_SILENCE_MS  # the speech and the start of the pause
+    assert detector.now_ms - 30 * FRAME == frames(200) * FRAME + FRAME  # asked at the first frame past 200 ms
     assert not any(isinstance(e, SpeechStopped) for e in events)
     stopped = detector.decide(0.9)
     assert stopped == [SpeechStopped(0.0, 30 * FRAME, 30 * FRAME + 128)]
@@ -156,7 +158,7 @@ def test_speech_after_an_unfinished_verdict_continues_the_turn_and_is_judged_aga
     assert not any(isinstance(e, SpeechStopped) for e in events)
     assert any(isinstance(e, Resumed) for e in events)
     _, second = until_check(detector, speech_frames=0)
-    assert second.start_ms == 0.0 and second.end_ms > voice_end
+    assert second.start_ms == 0.0 and second.end_ms == voice_end + JUDGED_SILENCE_MS
     assert detector.decide(0.8) == [SpeechStopped(0.0, voice_end, voice_end + 128)]
 
 
