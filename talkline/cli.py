@@ -115,6 +115,8 @@ def bench_latency(
     unknown = set(chosen) - set(ALL_MODES)
     if unknown:
         raise typer.BadParameter(f"unknown modes: {', '.join(sorted(unknown))}", param_hint="--modes")
+    if "pipecat" in chosen and pipecat_python is None:
+        typer.echo("the pipecat mode is left out: give --pipecat-python (see docs/benchmarks.md)")
     print_latency(run(turns, silence_ms, output, chosen, pipecat_python))
     typer.echo(f"results written to {output} and {output.with_suffix('.svg')}")
 
