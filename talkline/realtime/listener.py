@@ -105,7 +105,7 @@ class Listener:
             self._to16k.reset()
         self.format, self.vad_settings = fmt, vad
         if vad is not None:
-            self._detector.settings = vad
+            self._detector.configure(vad)
 
     async def append(self, wire: bytes) -> list[TurnEvent]:
         pcm16k = self._to16k.push(decode_wire(self.format, wire))

@@ -114,6 +114,11 @@ class TurnDetector:
     def in_speech(self) -> bool:
         return self._state is _State.SPEAKING
 
+    def configure(self, settings: VadSettings) -> None:
+        """New settings (a `session.update`); the current pause is timed and judged by them."""
+        self.settings = settings
+        self._new_pause()
+
     def skip(self, ms: float) -> None:
         """Advance the clock over audio that was not analysed (e.g. VAD turned off)."""
         self.now_ms += ms

@@ -183,3 +183,11 @@ def test_server_vad_never_asks_for_a_verdict() -> None:
     events = run(detector, [0.9] * 30 + [0.0] * 40)
     assert not any(isinstance(e, TurnCheck) for e in events)
     assert sum(isinstance(e, SpeechStopped) for e in events) == 1
+
+
+def test_switching_to_server_vad_mid_pause_times_the_pause_by_its_silence() -> None:
+    detector = TurnDetector(SEMANTIC, FRAME)
+    until_check(detector)  # unanswered: semantic_vad would wait up to 4 s
+    detector.configure(VadSettings(silence_duration_ms=500))
+    events = run(detector, [0.0] * frames(500))
+    assert [type(e) for e in events] == [SpeechStopped]
