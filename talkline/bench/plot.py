@@ -29,9 +29,10 @@ def latency_svg(result: dict[str, Any]) -> str:
     modes = list(result["summary"])
     totals = {m: [t["end_to_first_audio_ms"] for t in result["turns"]
                   if t["mode"] == m and t["end_to_first_audio_ms"] is not None and not t["cut_in"]] for m in modes}
-    scale_max = _nice(max([v for values in totals.values() for v in values] or [1000]))
+    scale_max = _nice(max([v for values in totals.values() for v in values] or [1000]), (1, 1.2, 1.5, 2, 2.5, 3, 4, 5,
+                                                                                     6, 8, 10))
     height = TOP + ROW * len(modes) + 70
-    width = LABEL_W + 2 * PANEL_W + GAP + 20
+    width = LABEL_W + 2 * PANEL_W + GAP + 60
     left, right = LABEL_W, LABEL_W + PANEL_W + GAP
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'font-family="sans-serif" font-size="12">', f'<rect width="{width}" height="{height}" fill="white"/>',
@@ -105,10 +106,10 @@ def _x(x0: float, value: float, scale_max: float) -> float:
     return x0 + PANEL_W * min(max(value, 0.0), scale_max) / scale_max
 
 
-def _nice(value: float) -> float:
-    """The smallest of 1, 2, 2.5, 5 × 10^n at or above `value`."""
+def _nice(value: float, steps: tuple[float, ...] = (1, 2, 2.5, 5, 10)) -> float:
+    """The smallest of `steps` × 10^n at or above `value`."""
     magnitude = 10 ** math.floor(math.log10(max(value, 1e-9)))
-    return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= value)
+    return next(m * magnitude for m in steps if m * magnitude >= value)
 
 
 def _text(x: float, y: float, text: str, size: int, weight: str = "normal", anchor: str = "start") -> str:
