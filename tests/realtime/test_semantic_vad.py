@@ -72,3 +72,18 @@ async def test_a_pause_mid_sentence_does_not_end_the_turn(engines: tuple[SileroV
     assert len(ended) == 1
     stopped, _ = ended[0]
     assert stopped.end_ms > 300 + speech.duration_ms - 200  # one turn, ending after "bottle", not at the pause
+
+
+def test_eagerness_sets_how_finished_a_pause_must_sound_and_the_longest_wait() -> None:
+    settings = Settings()
+    by_eagerness = {eagerness: vad_settings(SemanticVad(eagerness=eagerness), settings, semantic=True).semantic
+                    for eagerness in ("low", "medium", "high", "auto")}
+    assert by_eagerness["auto"] == by_eagerness["medium"]
+    assert [by_eagerness[e].max_wait_ms for e in ("low", "medium", "high")] == [8000, 4000, 2000]
+    assert by_eagerness["low"].finished_probability > by_eagerness["medium"].finished_probability > \
+        by_eagerness["high"].finished_probability
+
+
+def test_without_the_model_semantic_vad_waits_for_silence_alone() -> None:
+    fallback = vad_settings(SemanticVad(eagerness="high"), Settings(), semantic=False)
+    assert fallback is not None and fallback.semantic is None and fallback.silence_duration_ms == 300
