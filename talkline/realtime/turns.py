@@ -5,10 +5,11 @@ While the assistant is speaking, only frames that do not sound like the assistan
 back (echo) count as the user's speech, and they must add up to `interrupt_min_ms` before it is a
 barge-in; shorter bursts ("네", "uh-huh", a cough) are backchannels and change nothing.
 
-With semantic settings (`semantic_vad`) a pause is judged, not only timed: after a short silence the
-detector asks whether the turn is finished (`TurnCheck`); the caller runs the end-of-turn model and
-answers with `decide(probability)`. A finished turn ends there; an unfinished one waits for more
-speech, longer the less finished it sounds, up to the eagerness limit.
+With semantic settings (`semantic_vad`) a pause is judged, not only timed: as soon as the start of a
+pause is heard the detector asks whether the turn is finished (`TurnCheck`); the caller runs the
+end-of-turn model meanwhile and answers with `decide(probability)` once `verdict_due` (200 ms of
+silence). A finished turn ends there; an unfinished one waits for more speech, longer the less
+finished it sounds, up to the eagerness limit.
 """
 
 from __future__ import annotations
@@ -108,11 +109,19 @@ class TurnDetector:
         self._voiced_frames = 0
         self._speculated = False
         self._checked = False  # this pause was put to the end-of-turn model
+        self._decided = False  # and its verdict is in
         self._wait_ms = float(settings.silence_duration_ms)  # silence that ends the turn
 
     @property
     def in_speech(self) -> bool:
         return self._state is _State.SPEAKING
+
+    @property
+    def verdict_due(self) -> bool:
+        """The pause has lasted long enough for the end-of-turn model's verdict to decide it."""
+        semantic = self.settings.semantic
+        return (semantic is not None and self._state is _State.SPEAKING and self._checked and not self._decided
+                and self._silence_ms >= semantic.check_after_ms)
 
     def configure(self, settings: VadSettings) -> None:
         """New settings (a `session.update`); the current pause is timed and judged by them."""
@@ -174,10 +183,14 @@ class TurnDetector:
         mostly_echo = self._echo_frames * 2 > self._voiced_frames
         return [Backchannel(self._start_ms, self._last_voice_end_ms, echo=mostly_echo)]
 
-    def decide(self, finished_probability: float) -> list[TurnEvent]:
-        """The end-of-turn model's answer to the last `TurnCheck` (ignored if speech came back since)."""
+    def decide(self, finished_probability: float | None) -> list[TurnEvent]:
+        """The end-of-turn model's answer to the last `TurnCheck` (None: it had none, the pause waits out
+        the eagerness limit); ignored if speech came back since."""
         semantic = self.settings.semantic
         if semantic is None or self._state is not _State.SPEAKING or not self._checked or not self._silence_ms:
+            return []
+        self._decided = True
+        if finished_probability is None:
             return []
         unfinished = max(0.0, 1.0 - finished_probability / semantic.finished_probability)
         self._wait_ms = semantic.check_after_ms + unfinished * (semantic.max_wait_ms - semantic.check_after_ms)
@@ -195,11 +208,10 @@ class TurnDetector:
         if not self._speculated and self._silence_ms >= self._tail_ms:
             self._speculated = True
             events.append(Paused(self._padded_start(), self._last_voice_end_ms + self._tail_ms))
-        semantic = self.settings.semantic
-        if semantic is not None and not self._checked and self._silence_ms >= semantic.check_after_ms:
+        if self.settings.semantic is not None and not self._checked and self._silence_ms >= JUDGED_SILENCE_MS:
             self._checked = True
             events.append(TurnCheck(self._padded_start(), self._last_voice_end_ms + JUDGED_SILENCE_MS))
-        elif self._silence_ms >= self._wait_ms:
+        if self._silence_ms >= self._wait_ms:
             events += self._stop()
         return events
 
@@ -210,7 +222,7 @@ class TurnDetector:
     def _new_pause(self) -> None:
         """Speech (re)started: the next pause is timed, and judged, afresh."""
         semantic = self.settings.semantic
-        self._checked = False
+        self._checked = self._decided = False
         self._wait_ms = float(semantic.max_wait_ms if semantic else self.settings.silence_duration_ms)
 
     @property

@@ -122,14 +122,30 @@ def until_check(detector: TurnDetector, speech_frames: int = 30) -> tuple[list, 
     return events, next(e for e in events if isinstance(e, TurnCheck))
 
 
-def test_a_finished_turn_ends_at_the_check_after_a_short_silence() -> None:
+def until_due(detector: TurnDetector) -> list:
+    events = []
+    while not detector.verdict_due:
+        events += detector.process(0.0, assistant_speaking=False)
+    return events
+
+
+def test_the_verdict_is_asked_for_early_and_due_after_a_short_silence() -> None:
     detector = TurnDetector(SEMANTIC, FRAME)
     events, check = until_check(detector)
-    assert check.end_ms == 30 * FRAME + JUDGED_SILENCE_MS  # the speech and the start of the pause
-    assert detector.now_ms - 30 * FRAME == frames(200) * FRAME + FRAME  # asked at the first frame past 200 ms
-    assert not any(isinstance(e, SpeechStopped) for e in events)
+    assert check == TurnCheck(0.0, 30 * FRAME + JUDGED_SILENCE_MS)  # the speech and the start of the pause
+    assert detector.now_ms - 30 * FRAME < 200 and not detector.verdict_due  # the model runs while the pause goes on
+    events += until_due(detector)
+    assert detector.now_ms - 30 * FRAME == frames(200) * FRAME + FRAME  # due at the first frame past 200 ms
+    assert not any(isinstance(e, SpeechStopped) for e in events)  # no verdict, no end
+
+
+def test_a_finished_turn_ends_when_the_verdict_is_due() -> None:
+    detector = TurnDetector(SEMANTIC, FRAME)
+    events, _ = until_check(detector)
+    events += until_due(detector)
     stopped = detector.decide(0.9)
     assert stopped == [SpeechStopped(0.0, 30 * FRAME, 30 * FRAME + 128)]
+    assert not detector.verdict_due
     paused = next(e for e in events if isinstance(e, Paused))
     assert (paused.start_ms, paused.end_ms) == (stopped[0].start_ms, stopped[0].audio_end_ms)  # early STT reused
 
@@ -138,11 +154,11 @@ def test_an_unfinished_turn_waits_longer_the_less_finished_it_sounds() -> None:
     def silence_until_stop(probability: float) -> float:
         detector = TurnDetector(SEMANTIC, FRAME)
         until_check(detector)
+        until_due(detector)
         assert detector.decide(probability) == []
-        silent = frames(200) + 1
         while not any(isinstance(e, SpeechStopped) for e in detector.process(0.0, assistant_speaking=False)):
-            silent += 1
-        return silent * FRAME
+            pass
+        return detector.now_ms - 30 * FRAME
 
     nearly, hardly, not_at_all = silence_until_stop(0.4), silence_until_stop(0.1), silence_until_stop(0.0)
     assert 200 < nearly < hardly < not_at_all
@@ -152,13 +168,15 @@ def test_an_unfinished_turn_waits_longer_the_less_finished_it_sounds() -> None:
 def test_speech_after_an_unfinished_verdict_continues_the_turn_and_is_judged_again() -> None:
     detector = TurnDetector(SEMANTIC, FRAME)
     events, _ = until_check(detector)
+    events += until_due(detector)
     events += detector.decide(0.1)
     events += run(detector, [0.0] * 10 + [0.9] * 20)
     voice_end = detector.now_ms
     assert not any(isinstance(e, SpeechStopped) for e in events)
     assert any(isinstance(e, Resumed) for e in events)
     _, second = until_check(detector, speech_frames=0)
-    assert second.start_ms == 0.0 and second.end_ms == voice_end + JUDGED_SILENCE_MS
+    assert second == TurnCheck(0.0, voice_end + JUDGED_SILENCE_MS)
+    until_due(detector)
     assert detector.decide(0.8) == [SpeechStopped(0.0, voice_end, voice_end + 128)]
 
 
@@ -166,6 +184,7 @@ def test_a_verdict_that_arrives_after_speech_resumed_changes_nothing() -> None:
     detector = TurnDetector(SEMANTIC, FRAME)
     until_check(detector)
     run(detector, [0.9] * 3)
+    assert not detector.verdict_due
     assert detector.decide(0.99) == []
     assert detector.in_speech
 
@@ -173,6 +192,8 @@ def test_a_verdict_that_arrives_after_speech_resumed_changes_nothing() -> None:
 def test_without_a_verdict_the_turn_ends_at_the_eagerness_limit() -> None:
     detector = TurnDetector(SEMANTIC, FRAME)
     events, _ = until_check(detector)
+    events += until_due(detector)
+    events += detector.decide(None)
     events += run(detector, [0.0] * frames(4000))
     stopped = [e for e in events if isinstance(e, SpeechStopped)]
     assert len(stopped) == 1 and stopped[0].end_ms == 30 * FRAME
@@ -190,4 +211,4 @@ def test_switching_to_server_vad_mid_pause_times_the_pause_by_its_silence() -> N
     until_check(detector)  # unanswered: semantic_vad would wait up to 4 s
     detector.configure(VadSettings(silence_duration_ms=500))
     events = run(detector, [0.0] * frames(500))
-    assert [type(e) for e in events] == [SpeechStopped]
+    assert [type(e) for e in events] == [Paused, SpeechStopped]
