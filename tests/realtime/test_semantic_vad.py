@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from talkline.audio import EchoDetector, Pcm
 from talkline.bench.speech import english_speech, paused, trim
-from talkline.engines.base import Transcription
+from talkline.engines.base import EngineError, Transcription
 from talkline.engines.local.silero_vad import SileroVAD
 from talkline.engines.local.smart_turn import SmartTurn
 from talkline.engines.pool import InferencePool
@@ -39,7 +40,7 @@ async def _no_transcript(audio: Pcm) -> Transcription:
     return Transcription(text="", language=None, duration_s=audio.duration_ms / 1000)
 
 
-async def turns_ended(engines: tuple[SileroVAD, SmartTurn], speech: Pcm, silence_ms: int = 3000
+async def turns_ended(engines: tuple[SileroVAD, Any], speech: Pcm, silence_ms: int = 3000
                       ) -> list[tuple[SpeechStopped, float]]:
     """Each turn the listener ended, with how much audio it had been given by then (ms)."""
     vad, turn_model = engines
@@ -87,3 +88,18 @@ def test_eagerness_sets_how_finished_a_pause_must_sound_and_the_longest_wait() -
 def test_without_the_model_semantic_vad_waits_for_silence_alone() -> None:
     fallback = vad_settings(SemanticVad(eagerness="high"), Settings(), semantic=False)
     assert fallback is not None and fallback.semantic is None and fallback.silence_duration_ms == 300
+
+
+class _BrokenModel:
+    name = "broken"
+
+    async def complete_probability(self, audio: Pcm) -> float:
+        raise EngineError("the end-of-turn model failed: out of memory", "engine_error")
+
+
+async def test_a_failing_model_leaves_the_turn_to_end_on_silence(engines: tuple[SileroVAD, SmartTurn]) -> None:
+    vad, _ = engines
+    ended = await turns_ended((vad, _BrokenModel()), trim(english_speech("Where does styrofoam go?")), 4500)
+    assert len(ended) == 1  # the session carries on; the turn ends at the eagerness limit (4 s of silence)
+    stopped, heard_ms = ended[0]
+    assert heard_ms - stopped.end_ms >= 4000

@@ -59,7 +59,10 @@ class SmartTurn:
 
     async def complete_probability(self, audio: Pcm) -> float:
         """How likely the speaker has finished their turn, judged from `audio` (the turn so far)."""
-        return await self._pool.run(self._predict, audio)
+        try:
+            return await self._pool.run(self._predict, audio)
+        except Exception as error:  # onnxruntime's failures (Fail, InvalidArgument, …) derive from Exception
+            raise EngineError(f"the end-of-turn model failed: {error}", "engine_error") from error
 
     def _predict(self, audio: Pcm) -> float:
         samples = resample(audio, RATE).to_float32()[-WINDOW_S * RATE:]
