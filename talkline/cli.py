@@ -106,16 +106,29 @@ app.add_typer(bench_app, name="bench")
 
 @bench_app.command("latency")
 def bench_latency(
-    turns: Annotated[int, typer.Option(help="Spoken turns per mode.")] = 20,
+    turns: Annotated[int, typer.Option(help="Turns per mode.")] = 24,
     silence_ms: Annotated[int, typer.Option(help="server_vad silence_duration_ms.")] = 500,
-    output: Annotated[Path, typer.Option(help="Where the JSON results go.")] = Path("bench/results/latency.json"),
+    modes: Annotated[str, typer.Option(help="Comma-separated: realtime, rest, semantic, korean, paused, pipecat.")
+                     ] = "realtime,rest,semantic,korean,paused,pipecat",
+    pipecat_python: Annotated[Path | None, typer.Option(
+        help="Python of the pipecat environment (bench/pipecat/requirements.txt); the pipecat mode runs only "
+             "with it.")] = None,
+    output: Annotated[Path, typer.Option(help="Where the JSON results go (and the SVG plot beside it).")
+                      ] = Path("bench/results/latency.json"),
 ) -> None:
-    """End of user speech → first reply audio over the Realtime WebSocket, with the per-stage split."""
-    from talkline.bench.latency import run
+    """From the last voiced sample of the user's speech to the first reply audio, with the stage split:
+    Realtime, REST, semantic_vad, Korean, mid-sentence pauses and pipecat, in one run."""
+    from talkline.bench.latency import ALL_MODES, run
     from talkline.bench.report import print_latency
 
-    print_latency(run(turns, silence_ms, output))
-    typer.echo(f"results written to {output}")
+    chosen = tuple(name.strip() for name in modes.split(",") if name.strip())
+    unknown = set(chosen) - set(ALL_MODES)
+    if unknown:
+        raise typer.BadParameter(f"unknown modes: {', '.join(sorted(unknown))}", param_hint="--modes")
+    if "pipecat" in chosen and pipecat_python is None:
+        typer.echo("the pipecat mode is left out: give --pipecat-python (see docs/benchmarks.md)")
+    print_latency(run(turns, silence_ms, output, chosen, pipecat_python))
+    typer.echo(f"results written to {output} and {output.with_suffix('.svg')}")
 
 
 @bench_app.command("browser")

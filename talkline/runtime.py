@@ -145,7 +145,8 @@ class Runtime:
         if self.engines is None:
             raise NotReady("models are still loading")
         return RealtimeServices(settings=self.settings, pipeline=self.pipeline_for(profile.name),
-                                vad=profile.engines.voice_activity(self.engines), store=self.store)
+                                vad=profile.engines.voice_activity(self.engines), turn_model=self.engines.turn,
+                                store=self.store)
 
     @asynccontextmanager
     async def lifespan(self, _: Any = None) -> AsyncIterator[None]:

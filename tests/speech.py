@@ -2,29 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from pathlib import Path
 
-from talkline.audio import Pcm
-from talkline.bench.speech import english_speech
-
-_CLIP = Path("testdata") / "ko" / "read-sentence-01.wav"
-# the shared folder sits beside the checkout (../shared); TALKLINE_TEST_SHARED points elsewhere if needed
-_SHARED = [Path(os.environ["TALKLINE_TEST_SHARED"])] if os.environ.get("TALKLINE_TEST_SHARED") else [
-    Path(__file__).resolve().parents[2] / "shared", Path("/work/shared")]
-KOREAN_CLIP = next((folder / _CLIP for folder in _SHARED if (folder / _CLIP).exists()), _SHARED[0] / _CLIP)
-KOREAN_CLIP_TRANSCRIPT = "그는 이리저리 피하면서 길 한 옆으로 걸어갔다"
-
-
-def korean_clip() -> Pcm:
-    """The one real recorded Korean sentence (16 kHz). Fails loudly if the shared test data is gone."""
-    import wave
-
-    if not KOREAN_CLIP.exists():
-        raise FileNotFoundError(f"the real Korean test clip is missing: {KOREAN_CLIP} (see shared/testdata/ko)")
-    with wave.open(str(KOREAN_CLIP)) as wav:
-        return Pcm(wav.readframes(wav.getnframes()), wav.getframerate())
+from talkline.bench.speech import KOREAN_CLIP, KOREAN_CLIP_TRANSCRIPT, english_speech, korean_clip
 
 
 def character_error_rate(hypothesis: str, reference: str) -> float:

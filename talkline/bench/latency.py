@@ -1,195 +1,174 @@
-"""`talkline bench latency`: spoken turns streamed at real-time pace through the Realtime WebSocket.
+"""`talkline bench latency`: from the moment a person stops speaking to the first audio of the reply.
 
-Measures, per turn, the end of the user's speech (the last speech sample sent) to the first
-`response.output_audio.delta`, and the server's own split from `response.done.timings`
-(end-of-turn wait, STT, agent first token, TTS first audio). Each mode runs on its own server in
-the same run, turns interleaved, so modes are compared under the same machine load.
+Utterances are trimmed to their voiced part and streamed at real-time pace in 20 ms chunks, so the
+clock starts at the last voiced sample (see talkline/bench/turns.py). Modes, all in one run, turns
+interleaved so every mode sees the same machine load:
+
+- `realtime`: English questions over the Realtime WebSocket, server_vad (`silence_duration_ms`).
+- `rest`: the same questions as transcription → chat completion → speech, one request after another.
+- `semantic`: the same questions with `semantic_vad` (the end-of-turn model judges each pause).
+- `korean`: espeak-ng Korean questions to `eco` and `practice`, and the real recorded clip, server_vad.
+- `paused`: sentences with a pause mid-sentence (English Piper, Korean espeak-ng, the real clip), once
+  with server_vad and once with semantic_vad: how often the turn is cut at the pause, and the latency.
+- `pipecat`: the English questions through pipecat 1.14 on the same models (bench/pipecat/harness.py,
+  in its own environment).
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import statistics
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable
 from contextlib import ExitStack
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from talkline.audio import Pcm
-from talkline.bench.processes import ServerProcess, talkline_server
-from talkline.bench.speech import english_utterances
+from talkline.audio import resample
+from talkline.bench.memory import session_memory_mb
+from talkline.bench.pipecat import PipecatHarness
+from talkline.bench.plot import write_latency_svg
+from talkline.bench.processes import talkline_server
+from talkline.bench.realtime_client import CHUNK_MS, realtime_turn
+from talkline.bench.rest_client import rest_turn
+from talkline.bench.speech import (
+    KOREAN_CLIP_PAUSED,
+    KOREAN_CLIP_TRANSCRIPT,
+    KOREAN_QUESTIONS,
+    PAUSED_QUESTIONS,
+    QUESTIONS,
+    english_speech,
+    korean_clip,
+    korean_speech,
+    paused,
+    trim,
+)
+from talkline.bench.turns import STAGES, TurnResult, Utterance
 
-CHUNK_MS = 20
-MODES = {
-    "early transcription (default)": {},
-    "transcribe after the turn ends": {"TALKLINE_EARLY_TRANSCRIPTION": "false"},
-}
+RATE = 24000
+PAUSE_MS = 800  # the pause inserted mid-sentence: longer than server_vad's 500 ms silence
+ALL_MODES = ("realtime", "rest", "semantic", "korean", "paused", "pipecat")
+SEMANTIC = {"type": "semantic_vad", "eagerness": "auto"}
 
-
-@dataclass
-class Turn:
-    mode: str
-    text: str
-    speech_ms: float
-    end_to_first_audio_ms: float | None
-    server: dict[str, float] = field(default_factory=dict)
-    transcript: str = ""
-
-
-def percentile(values: list[float], q: float) -> float | None:
-    return float(np.percentile(values, q)) if values else None
-
-
-async def run_turn(url: str, mode: str, speech: Pcm, text: str, silence_ms: int) -> Turn:
-    from openai import AsyncOpenAI
-
-    client = AsyncOpenAI(base_url=url + "/v1", api_key="bench", websocket_base_url=url.replace("http", "ws") + "/v1")
-    async with client.realtime.connect(model="eco") as conn:
-        await conn.session.update(session={"type": "realtime", "audio": {"input": {
-            "transcription": {"model": "whisper-1", "language": "en"},
-            "turn_detection": {"type": "server_vad", "silence_duration_ms": silence_ms}}}})
-        reader = asyncio.create_task(_first_audio_and_done(conn))
-        speech_end = await _stream_like_a_microphone(conn, speech, reader)
-        first_audio, done, transcript = await reader
-    server = dict(getattr(done.response, "timings", None) or {}) if done else {}
-    return Turn(mode, text, speech.duration_ms, round(1000 * (first_audio - speech_end), 1) if first_audio else None,
-                server, transcript)
+Run = Callable[[Utterance], Awaitable[TurnResult]]
 
 
-async def _stream_like_a_microphone(conn: Any, speech: Pcm, reader: asyncio.Task[Any]) -> float:
-    """Speech, then silence, in 20 ms chunks at real time until the reply is done; returns when speech ended."""
-    step = speech.rate * CHUNK_MS // 1000 * 2
-    data = speech.data
-    started = time.monotonic()
-    sent, speech_end = 0, 0.0
-    while not reader.done():
-        chunk = data[sent:sent + step] if sent < len(data) else bytes(step)
-        await conn.input_audio_buffer.append(audio=base64.b64encode(chunk).decode())
-        sent += step
-        if sent >= len(data) and not speech_end:
-            speech_end = time.monotonic()
-        await asyncio.sleep(max(0.0, started + sent / 2 / speech.rate - time.monotonic()))
-        if time.monotonic() - started > 60:
-            break
-    return speech_end
+@dataclass(frozen=True)
+class Mode:
+    name: str
+    utterances: list[Utterance]
+    run: Run
 
 
-async def _first_audio_and_done(conn: Any) -> tuple[float | None, Any, str]:
-    first_audio, transcript = None, ""
-    while True:
-        event = await asyncio.wait_for(conn.recv(), 60)
-        if event.type == "response.output_audio.delta" and first_audio is None:
-            first_audio = time.monotonic()
-        elif event.type == "conversation.item.input_audio_transcription.completed":
-            transcript = event.transcript
-        elif event.type == "response.done":
-            return first_audio, event, transcript
+def english_questions() -> list[Utterance]:
+    return [Utterance(text, trim(english_speech(text, RATE))) for text in QUESTIONS]
 
 
-def session_memory_mb(server: ServerProcess, sessions: int = 8) -> float:
-    """Resident memory added per open, listening session (each streaming silence)."""
-
-    async def hold() -> float:
-        from openai import AsyncOpenAI
-
-        client = AsyncOpenAI(base_url=server.http_url + "/v1", api_key="bench",
-                             websocket_base_url=server.ws_url + "/v1")
-        before = _rss_mb(server)
-        async with _connections(client, sessions) as connections:
-            for _ in range(50):  # 1 s of microphone silence on every session
-                await asyncio.gather(*(c.input_audio_buffer.append(audio=base64.b64encode(bytes(960)).decode())
-                                       for c in connections))
-                await asyncio.sleep(0.02)
-            await asyncio.sleep(0.5)
-            after = _rss_mb(server)
-        return (after - before) / sessions
-
-    return asyncio.run(hold())
+def korean_questions() -> list[Utterance]:
+    clip = trim(resample(korean_clip(), RATE))
+    spoken = [Utterance(text, trim(korean_speech(text, RATE)), profile, "ko")
+              for profile, texts in KOREAN_QUESTIONS.items() for text in texts]
+    return [*spoken, Utterance(KOREAN_CLIP_TRANSCRIPT, clip, "practice", "ko"),
+            Utterance(KOREAN_CLIP_TRANSCRIPT, clip, "eco", "ko")]
 
 
-class _connections:
-    def __init__(self, client: Any, count: int) -> None:
-        self.client, self.count, self.managers, self.connections = client, count, [], []
-
-    async def __aenter__(self) -> list[Any]:
-        for _ in range(self.count):
-            manager = self.client.realtime.connect(model="eco")
-            self.managers.append(manager)
-            connection = await manager.__aenter__()
-            await connection.recv()
-            self.connections.append(connection)
-        return self.connections
-
-    async def __aexit__(self, *exc: object) -> None:
-        for manager in self.managers:
-            await manager.__aexit__(None, None, None)
+def paused_sentences() -> list[Utterance]:
+    utterances = []
+    for language, speak in (("en", english_speech), ("ko", korean_speech)):
+        for marked in PAUSED_QUESTIONS[language]:
+            text, audio = paused(marked, lambda t, speak=speak: speak(t, RATE), PAUSE_MS)
+            utterances.append(Utterance(text, audio, "eco", language, complete=False))
+    text, audio = paused(KOREAN_CLIP_PAUSED, lambda _: resample(korean_clip(), RATE), PAUSE_MS)
+    return [*utterances, Utterance(text, audio, "practice", "ko", complete=False)]
 
 
-def _rss_mb(server: ServerProcess) -> float:
-    for line in Path(f"/proc/{server.process.pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+def build_modes(names: tuple[str, ...], url: str, silence_ms: int, pipecat: PipecatHarness | None) -> list[Mode]:
+    server_vad = {"type": "server_vad", "silence_duration_ms": silence_ms}
+
+    def realtime(mode: str, detection: dict[str, Any]) -> Run:
+        return lambda utterance: realtime_turn(url, mode, utterance, detection)
+
+    modes = []
+    if "realtime" in names:
+        modes.append(Mode("realtime", english_questions(), realtime("realtime", server_vad)))
+    if "rest" in names:
+        modes.append(Mode("rest", english_questions(), lambda u: rest_turn(url, "rest", u)))
+    if "semantic" in names:
+        modes.append(Mode("semantic", english_questions(), realtime("semantic", SEMANTIC)))
+    if "korean" in names:
+        modes.append(Mode("korean", korean_questions(), realtime("korean", server_vad)))
+    if "paused" in names:
+        modes.append(Mode("paused, server_vad", paused_sentences(), realtime("paused, server_vad", server_vad)))
+        modes.append(Mode("paused, semantic", paused_sentences(), realtime("paused, semantic", SEMANTIC)))
+    if "pipecat" in names and pipecat is not None:
+        modes.append(Mode("pipecat", english_questions(), pipecat.turn))
+    return modes
 
 
-def summarize(turns: list[Turn]) -> dict[str, Any]:
-    summary: dict[str, Any] = {}
-    for mode in dict.fromkeys(t.mode for t in turns):
-        mine = [t for t in turns if t.mode == mode]
-        totals = [t.end_to_first_audio_ms for t in mine if t.end_to_first_audio_ms is not None]
-        stages = {}
-        for stage in ("committed", "stt_done", "first_token", "first_audio"):
-            values = [t.server[stage] for t in mine if stage in t.server]
-            stages[stage] = {"p50": percentile(values, 50), "p95": percentile(values, 95)}
-        split = {}
-        for name, (start, end) in {"end_of_turn_wait": (None, "committed"), "stt": ("committed", "stt_done"),
-                                   "agent_first_token": ("stt_done", "first_token"),
-                                   "tts_first_audio": ("first_token", "first_audio")}.items():
-            values = [t.server[end] - (t.server[start] if start else 0.0) for t in mine
-                      if end in t.server and (start is None or start in t.server)]
-            split[name] = {"p50": percentile(values, 50), "p95": percentile(values, 95)}
-        summary[mode] = {"turns": len(mine), "failed": len(mine) - len(totals),
-                         "end_of_speech_to_first_audio_ms": {"p50": percentile(totals, 50),
-                                                             "p95": percentile(totals, 95),
-                                                             "mean": statistics.fmean(totals) if totals else None},
-                         "server_stage_ms": stages, "split_ms": split}
-    return summary
-
-
-def run(turns_per_mode: int = 20, silence_ms: int = 500, output: Path | None = None) -> dict[str, Any]:
-    utterances = list(_cycle(english_utterances(), turns_per_mode))
+def run(turns_per_mode: int = 24, silence_ms: int = 500, output: Path | None = None,
+        modes: tuple[str, ...] = ALL_MODES, pipecat_python: Path | None = None) -> dict[str, Any]:
     with ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="talkline-bench-")))
-        servers = {mode: stack.enter_context(talkline_server(work / str(index), env))
-                   for index, (mode, env) in enumerate(MODES.items())}
-        turns: list[Turn] = []
-        for text, speech in utterances:
-            for mode, server in servers.items():  # interleaved: both modes see the same machine load
-                turns.append(asyncio.run(run_turn(server.http_url, mode, speech, text, silence_ms)))
-        memory = session_memory_mb(next(iter(servers.values())))
+        server = stack.enter_context(talkline_server(work / "talkline", timeout_s=300))
+        harness = (stack.enter_context(PipecatHarness.start(pipecat_python, server.http_url + "/v1", work))
+                   if pipecat_python and "pipecat" in modes else None)
+        chosen = build_modes(modes, server.http_url, silence_ms, harness)
+        results: list[TurnResult] = []
+        for index in range(turns_per_mode):
+            for mode in chosen:  # interleaved: every mode sees the same machine load
+                utterance = mode.utterances[index % len(mode.utterances)]
+                results.append(asyncio.run(_guarded(mode, utterance)))
+        memory = session_memory_mb(server)
     result = {"benchmark": "latency", "date": time.strftime("%Y-%m-%d %H:%M:%S"), "silence_duration_ms": silence_ms,
-              "chunk_ms": CHUNK_MS, "machine": _machine(), "summary": summarize(turns),
-              "memory_per_session_mb": round(memory, 2), "turns": [asdict(t) for t in turns]}
+              "chunk_ms": CHUNK_MS, "pause_ms": PAUSE_MS, "machine": _machine(),
+              "summary": summarize(results), "memory_per_session_mb": round(memory, 2),
+              "turns": [asdict(r) for r in results]}
     if output:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+        write_latency_svg(result, output.with_suffix(".svg"))
     return result
 
 
-def _cycle(items: list[tuple[str, Pcm]], count: int) -> Iterator[tuple[str, Pcm]]:
-    for index in range(count):
-        yield items[index % len(items)]
+async def _guarded(mode: Mode, utterance: Utterance) -> TurnResult:
+    try:
+        return await mode.run(utterance)
+    except Exception as exc:  # one failed turn is a result, not the end of the run
+        return TurnResult(mode.name, utterance.text, utterance.profile, utterance.language,
+                          utterance.audio.duration_ms, None, error=f"{type(exc).__name__}: {exc}")
+
+
+def summarize(results: list[TurnResult]) -> dict[str, Any]:
+    summary: dict[str, Any] = {}
+    for mode in dict.fromkeys(r.mode for r in results):
+        mine = [r for r in results if r.mode == mode]
+        answered = [r for r in mine if r.end_to_first_audio_ms is not None and not r.cut_in]
+        totals = [r.end_to_first_audio_ms for r in answered if r.end_to_first_audio_ms is not None]
+        summary[mode] = {
+            "turns": len(mine), "failed": sum(bool(r.error) for r in mine),
+            "cut_ins": sum(r.cut_in for r in mine), "cut_in_rate": round(sum(r.cut_in for r in mine) / len(mine), 3),
+            "end_of_speech_to_first_audio_ms": _stats(totals),
+            "stages_ms": {stage: _stats([r.stages[stage] for r in answered if stage in r.stages])
+                          for stage in STAGES},
+        }
+    return summary
+
+
+def _stats(values: list[float]) -> dict[str, float | None]:
+    if not values:
+        return {"p50": None, "p95": None, "mean": None}
+    return {"p50": round(float(np.percentile(values, 50)), 1), "p95": round(float(np.percentile(values, 95)), 1),
+            "mean": round(statistics.fmean(values), 1)}
 
 
 def _machine() -> dict[str, Any]:
     import os
     import platform
 
-    return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+            "load_average": os.getloadavg()}

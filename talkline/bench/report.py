@@ -13,16 +13,19 @@ def _ms(value: float | None) -> str:
 
 
 def print_latency(result: dict[str, Any]) -> None:
-    table = Table(title=f"End of speech → first audio (silence_duration_ms {result['silence_duration_ms']})")
-    for column in ("mode", "turns", "p50 ms", "p95 ms", "wait p50", "STT p50", "agent p50", "TTS p50"):
+    table = Table(title=f"Last voiced sample → first reply audio (silence_duration_ms {result['silence_duration_ms']})")
+    for column in ("mode", "turns", "cut", "failed", "p50 ms", "p95 ms", "end of turn", "STT", "agent", "TTS",
+                   "delivery"):
         table.add_column(column, justify="left" if column == "mode" else "right")
     for mode, summary in result["summary"].items():
-        total, split = summary["end_of_speech_to_first_audio_ms"], summary["split_ms"]
-        table.add_row(mode, str(summary["turns"]), _ms(total["p50"]), _ms(total["p95"]),
-                      _ms(split["end_of_turn_wait"]["p50"]), _ms(split["stt"]["p50"]),
-                      _ms(split["agent_first_token"]["p50"]), _ms(split["tts_first_audio"]["p50"]))
+        total, stages = summary["end_of_speech_to_first_audio_ms"], summary["stages_ms"]
+        table.add_row(mode, str(summary["turns"]), str(summary["cut_ins"]), str(summary["failed"]),
+                      _ms(total["p50"]), _ms(total["p95"]),
+                      *(_ms(stages[stage]["p50"]) for stage in ("end_of_turn", "stt", "agent_first_token",
+                                                                 "tts_first_audio", "delivery")))
     console = Console()
     console.print(table)
+    console.print("stage columns are medians; cut: turns ended at a mid-sentence pause (left out of the latency)")
     console.print(f"memory per open session: {result['memory_per_session_mb']} MB")
 
 

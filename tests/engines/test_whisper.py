@@ -7,7 +7,7 @@ import pytest
 
 from talkline.audio import Pcm
 from talkline.engines.base import EngineError, SpeechToText
-from talkline.engines.local.whisper import WhisperSTT, _said_once, _until_speech_ends
+from talkline.engines.local.whisper import WhisperSTT, _said_once, _spoken_segments
 from tests.speech import (
     KOREAN_CLIP_TRANSCRIPT,
     character_error_rate,
@@ -77,6 +77,10 @@ async def test_is_said_once_with_or_without_silence_around_it(
     assert word_error_rate(result.text.replace("OK", "Okay"), sentence) <= 0.25, result.text
 
 
+def _until_speech_ends(tokens: list[int], timestamp_begin: int, seconds: float) -> list[int]:
+    return [token for _, _, segment in _spoken_segments(tokens, timestamp_begin, seconds) for token in segment]
+
+
 def test_a_repeated_segment_or_phrase_is_kept_once() -> None:
     begin = 1000  # timestamp tokens from here, 20 ms each
     yes, dot, how = 11, 12, 13
@@ -143,6 +147,19 @@ async def test_detailed_segments_are_timed(stt: WhisperSTT) -> None:
     for segment in result.segments:
         assert 0.0 <= segment.start < segment.end <= result.duration_s + 0.5
         assert segment.words == ()
+    second_starts = english_speech(first).duration_ms / 1000
+    assert any(abs(segment.start - second_starts) < 1.6 and "battery" in segment.text for segment in result.segments)
+
+
+async def test_a_long_upload_reads_as_well_as_short_ones(stt: WhisperSTT) -> None:
+    # 20 s of questions: longer than the short encoder windows of live turns, still under 28 s
+    questions = [*SENTENCES, "How do I recycle a milk carton?", "Where does styrofoam go?"]
+    audio = Pcm(b"", 24000)
+    for question in questions:
+        audio = audio + english_speech(question) + Pcm.silence(400, 24000)
+    result = await stt.transcribe_detailed(audio, language="en")
+    assert word_error_rate(result.text, " ".join(questions)) <= 0.08, result.text
+    assert len(result.segments) >= len(questions) // 2
 
 
 async def test_word_timestamps(stt: WhisperSTT) -> None:

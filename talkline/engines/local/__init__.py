@@ -1,4 +1,5 @@
-"""The offline engines: whisper-base, Piper + espeak-ng, silero. Models load once per process.
+"""The offline engines: whisper-base, Piper + espeak-ng, silero, Smart Turn (if installed). Models load
+once per process.
 
 Importing this package is cheap; the model libraries are imported when the engines are loaded.
 """
@@ -39,6 +40,7 @@ def _build(data_dir: Path, pool: InferencePool, stt_model_dir: Path | None, beam
     from talkline.engines.local.espeak_tts import EspeakTTS
     from talkline.engines.local.piper_tts import PiperTTS
     from talkline.engines.local.silero_vad import SileroVAD
+    from talkline.engines.local.smart_turn import SmartTurn
     from talkline.engines.local.whisper import WhisperSTT
     from talkline.engines.multilingual import MultilingualTTS
 
@@ -48,4 +50,5 @@ def _build(data_dir: Path, pool: InferencePool, stt_model_dir: Path | None, beam
         stt=WhisperSTT.load(paths.whisper_dir, pool, beam_size=beam_size),
         tts=MultilingualTTS(english, EspeakTTS.load(pool)),
         vad=SileroVAD(pool, paths.silero_model),
+        turn=SmartTurn.load(paths.turn_model, pool) if paths.turn_model else None,
     )

@@ -3,7 +3,9 @@
 Two ways to decode. The latency path (live turns) is greedy, without timestamps or conditioning on
 earlier windows, and never re-decodes at higher temperatures, so its cost is predictable. The
 detailed path (REST transcriptions) uses beam 5 with temperature fallback and returns timed
-segments, optionally timed words, and can yield segments as they are decoded.
+segments, optionally timed words, and can yield segments as they are decoded. Both decode a clip
+shorter than 28 s through an encoder window cut to it (`_decode_short`), not whisper's full 30 s;
+timed words and longer clips take faster-whisper's classic 30 s windows.
 
 Beam size per language, measured on the real Korean clip (language="ko", 2-core machine): beam 1
 and beam 5 both read it at CER 0.21 (4 of 19 characters); over six noisy or re-timed variants of
@@ -44,12 +46,13 @@ NO_SPEECH_PROBABILITY = 0.6
 MIN_AVG_LOGPROB = -1.0
 MAX_COMPRESSION_RATIO = 2.4
 FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
-# live turns up to this long are decoded through a shortened encoder window (see _decode_short)
+# clips up to this long are decoded through a shortened encoder window (see _decode_short)
 SHORT_WINDOW_MAX_S = 28.0
 SHORT_WINDOW_MARGIN_S = 1.0
 SHORT_WINDOW_STEP_S = 1.0
 SHORT_TOKENS_PER_S = 15  # generous: fast Korean runs near 10 tokens a second
 TIMESTAMP_S = 0.02
+DETAILED_MIN_WINDOW_S = 8.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,11 +62,13 @@ class DecodeOptions:
     word_timestamps: bool = False
     condition_on_previous_text: bool = False
     temperature_fallback: bool = False
+    min_window_s: float = 0.0  # the shortened encoder window is at least this long
 
 
 LATENCY = DecodeOptions()
 DETAILED = DecodeOptions(
-    beam_size=5, timestamps=True, condition_on_previous_text=True, temperature_fallback=True
+    beam_size=5, timestamps=True, condition_on_previous_text=True, temperature_fallback=True,
+    min_window_s=DETAILED_MIN_WINDOW_S,
 )
 
 
@@ -170,27 +175,37 @@ class WhisperSTT:
         samples = _samples_16k(audio)
         if samples.size == 0 or not get_speech_timestamps(samples, VadOptions(threshold=SPEECH_GATE)):
             return iter(()), language
-        if options == self.latency and samples.size <= SHORT_WINDOW_MAX_S * WHISPER_RATE:
-            return self._decode_short(samples, language, prompt)
+        if samples.size <= SHORT_WINDOW_MAX_S * WHISPER_RATE and not options.word_timestamps:
+            short = self._decode_short(samples, language, prompt, options)
+            if short is not None:
+                return short
         decoded, info = self._model.transcribe(samples, **_decode_arguments(options, language, prompt))
         return (_segment(s) for s in decoded if not _invented(s)), info.language
 
-    def _decode_short(self, samples: np.ndarray, language: str | None, prompt: str | None
-                      ) -> tuple[Iterator[Segment], str | None]:
-        """One utterance through an encoder window cut to its length instead of whisper's 30 s.
+    def _decode_short(self, samples: np.ndarray, language: str | None, prompt: str | None, options: DecodeOptions
+                      ) -> tuple[Iterator[Segment], str | None] | None:
+        """One utterance through an encoder window cut to its length instead of whisper's 30 s, or
+        None where the classic decode must do it.
 
         CTranslate2 accepts the shorter window and the encoder's cost shrinks with it (0.2 s instead
         of 0.6 s for a 3 s question): this is what lets the transcript be ready when the silence
-        timeout commits a live turn. Without timestamps, whisper tends to start the sentence over
-        in the padded silence; with them it marks where speech ends and we stop there. Measured on
-        28 Piper utterances: WER 0.04, no loops; the real Korean clip: CER 0.26 (full window 0.21).
-        A decode that still runs to its length cap falls back to the full window.
+        timeout commits a live turn, and what keeps an uploaded clip from paying for 30 s. Without
+        timestamps, whisper tends to start the sentence over in the padded silence; with them it
+        marks where speech ends and we stop there. Measured on 28 Piper utterances: WER 0.04, no
+        loops; the real Korean clip: CER 0.26 (full window 0.21). The detailed path (uploads) keeps
+        at least 8 s: on 24 trimmed Piper questions at beam 5, a window of the clip plus 1 s read
+        WER 0.084, 6 s 0.035, 8 s 0.014 (the 30 s window: 0.013), the Korean clip 0.21 at every size;
+        a 19 s clip read the same (WER 0) in a 21 s window as in the classic 30 s ones. A decode that
+        still runs to its length cap falls back to the full window; so does, on the detailed path, one
+        that sounds unsure or loops (where the classic decode would retry at higher temperatures).
         """
         from faster_whisper.tokenizer import Tokenizer
+        from faster_whisper.transcribe import get_compression_ratio
 
         model = self._model
         seconds = samples.size / WHISPER_RATE
-        window_s = min(30.0, SHORT_WINDOW_STEP_S * np.ceil((seconds + SHORT_WINDOW_MARGIN_S) / SHORT_WINDOW_STEP_S))
+        window_s = min(30.0, max(options.min_window_s, SHORT_WINDOW_STEP_S * np.ceil(
+            (seconds + SHORT_WINDOW_MARGIN_S) / SHORT_WINDOW_STEP_S)))
         padded = np.zeros(int(window_s * WHISPER_RATE), dtype=np.float32)
         padded[: samples.size] = samples
         encoded = model.encode(model.feature_extractor(padded, padding=0)[:, : int(window_s * 100)])
@@ -200,20 +215,27 @@ class WhisperSTT:
         previous = tokenizer.encode(" " + prompt.strip()) if prompt else []
         start = model.get_prompt(tokenizer, previous, without_timestamps=False)
         cap = len(start) + int(seconds * SHORT_TOKENS_PER_S) + 16
-        result = model.model.generate(encoded, [start], beam_size=self.latency.beam_size, max_length=cap,
+        result = model.model.generate(encoded, [start], beam_size=options.beam_size, max_length=cap,
                                       return_scores=True, return_no_speech_prob=True, suppress_blank=True,
                                       suppress_tokens=[-1])[0]
         tokens = result.sequences_ids[0]
-        said = _said_once(_until_speech_ends(tokens, tokenizer.timestamp_begin, seconds))
+        spoken = _spoken_segments(tokens, tokenizer.timestamp_begin, seconds)
+        said = [token for _, _, segment in spoken for token in segment]
+        if not options.timestamps:  # the latency path: one segment, any phrase said over and over kept once
+            said = _said_once(said)
+            spoken = [(0.0, seconds, said)]
         found_end = len(said) < sum(token < tokenizer.timestamp_begin for token in tokens)  # cut at its end or a repeat
         if len(start) + len(tokens) >= cap and not found_end:  # ran to the cap: decode the classic way
-            decoded, info = self._model.transcribe(samples, **_decode_arguments(self.latency, language, prompt))
-            return (_segment(s) for s in decoded if not _invented(s)), info.language
+            return None
         text = tokenizer.decode(said).strip()
         unsure = result.no_speech_prob > NO_SPEECH_PROBABILITY and result.scores[0] < MIN_AVG_LOGPROB
         if unsure or not any(char.isalnum() for char in text):
             return iter(()), language
-        return iter((Segment(0.0, float(seconds), " " + text),)), language
+        if options.temperature_fallback and (result.scores[0] < MIN_AVG_LOGPROB
+                                             or get_compression_ratio(text) > MAX_COMPRESSION_RATIO):
+            return None
+        return iter([Segment(begin, end, " " + tokenizer.decode(segment).strip()) for begin, end, segment in spoken
+                     if tokenizer.decode(segment).strip()]), language
 
     def _language(self, language: str | None) -> str | None:
         if language is None:
@@ -224,26 +246,33 @@ class WhisperSTT:
         return code
 
 
-def _until_speech_ends(tokens: list[int], timestamp_begin: int, seconds: float) -> list[int]:
-    """Text tokens up to whisper's own "speech ends here": a timestamp at the end of the audio, or a
-    segment saying an earlier one again. In the silence after the speech the short window's
-    timestamps run ahead of the audio and it starts the sentence over ("Yes. Yes.")."""
-    text: list[int] = []
+def _spoken_segments(tokens: list[int], timestamp_begin: int, seconds: float
+                     ) -> list[tuple[float, float, list[int]]]:
+    """Timed text segments `(start_s, end_s, tokens)` up to whisper's own "speech ends here": a
+    timestamp at the end of the audio, or a segment saying an earlier one again. In the silence after
+    the speech the short window's timestamps run ahead of the audio and it starts the sentence over
+    ("Yes. Yes.")."""
+    segments: list[tuple[float, float, list[int]]] = []
     said: set[tuple[int, ...]] = set()
     segment: list[int] = []
+    start = 0.0
     for token in tokens:
         if token < timestamp_begin:
             segment.append(token)
             continue
+        time = (token - timestamp_begin) * TIMESTAMP_S
         if tuple(segment) in said:
-            return text
+            return segments
         if segment:
             said.add(tuple(segment))
-            text += segment
+            segments.append((start, min(time, seconds), segment))
             segment = []
-        if text and (token - timestamp_begin) * TIMESTAMP_S >= seconds - 0.05:
-            return text
-    return text if tuple(segment) in said else text + segment
+        start = min(time, seconds)
+        if segments and time >= seconds - 0.05:
+            return segments
+    if segment and tuple(segment) not in said:
+        segments.append((start, seconds, segment))
+    return segments
 
 
 def _said_once(tokens: list[int]) -> list[int]:
