@@ -70,6 +70,7 @@ class Item(_Frozen):
     category: str = Field(alias="in")
     ko: tuple[str, ...]
     en: tuple[str, ...]
+    lead: Text | None = None  # the first sentence instead of the category's action: both branches, or the real place
     say: Text | None = None
     not_in: str | None = None
     why: Text | None = None

@@ -13,7 +13,7 @@ from talkline.profiles.eco import models
 from talkline.profiles.eco.dialogue import BULK, CENTERS, DISPOSAL, PRICE, WEATHER, Answered
 from talkline.profiles.eco.knowledge import Lang
 
-MAX_SENTENCES = 4
+MAX_SENTENCES = 3
 
 
 def compose(answered: Sequence[Answered], lang: Lang) -> str:
@@ -40,18 +40,12 @@ def compose(answered: Sequence[Answered], lang: Lang) -> str:
 
 
 def disposal(result: dict[str, Any], limit: int = MAX_SENTENCES) -> list[str]:
-    status = result.get("status")
-    if status == "clarify":
+    """The lookup's own spoken sentences (answer first, at most three)."""
+    if result.get("answer"):
+        return list(result["answer"])[:limit]
+    if result.get("status") == "clarify":
         return [result["question"]]
-    if status != "answer":
-        return [result.get("message", "")]
-    if result.get("detail"):
-        return [result["detail"]["answer"]]
-    if result.get("exception"):
-        lines = [result["exception"], result["action"], result.get("why") or "", *result["advice"]]
-    else:
-        lines = [result["action"], *result["advice"]]
-    return [line for line in lines if line][:limit]
+    return [result.get("message", "")]
 
 
 def bulk(result: dict[str, Any], lang: Lang, *, with_booking: bool) -> list[str]:

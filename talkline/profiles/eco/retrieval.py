@@ -18,6 +18,7 @@ confidence that the fused score, being relative, cannot (see `disposal.confidenc
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from dataclasses import dataclass
 from typing import Literal
@@ -27,8 +28,13 @@ import numpy as np
 
 from talkline.profiles.eco import models
 from talkline.profiles.eco.knowledge import KnowledgeBase, load_knowledge
-from talkline.profiles.eco.text import jamo_ngrams
+from talkline.profiles.eco.text import jamo_ngrams, similarity
 
+_HANGUL_SYLLABLE = re.compile(r"[가-힣]")
+SOUND_MIN_SYLLABLES = 3  # shorter words are one jamo from too many others (안녕 ~ 안경, 부산 ~ 우산)
+SOUND_CANDIDATES = 8
+SOUND_FLOOR = 0.8  # jamo similarity: one vowel wrong in a three-syllable word is about 0.85
+SOUND_MARGIN = 0.05
 WEIGHTS = {"words": 0.4, "letters": 0.3, "meaning": 0.3}
 CATEGORY_DAMPING = 0.85
 # e5 cosine similarities crowd into 0.75..0.95; this range is stretched to 0..1 before fusing
@@ -93,6 +99,31 @@ class WasteIndex:
         fused = (WEIGHTS["words"] * words + WEIGHTS["letters"] * letters + WEIGHTS["meaning"] * meaning)
         fused *= self._damping
         return self._best_per_target(fused, dense, set(query_letters), limit)
+
+    def sounds_like(self, text: str) -> Hit | None:
+        """A content word of three or more syllables one or two jamo away from a listed name
+        (페투병 → 페트병, 냉장거 → 냉장고), found without embeddings: letter trigrams pick the
+        candidates, jamo similarity decides. None when no name is that close or two differ."""
+        query = analyse(text)
+        words = [word for word in query.content.split() if len(_HANGUL_SYLLABLE.findall(word)) >= SOUND_MIN_SYLLABLES]
+        if not words:
+            return None
+        scores = self._letters.get_scores(jamo_ngrams(models.letter_text(" ".join(words))))
+        ranked: list[tuple[float, int]] = []
+        for index in np.argsort(-scores)[:SOUND_CANDIDATES]:
+            name = self.entries[index].name
+            if scores[index] <= 0 or len(_HANGUL_SYLLABLE.findall(name)) < SOUND_MIN_SYLLABLES:
+                continue
+            ranked.append((max(similarity(word, name) for word in words), int(index)))
+        ranked.sort(reverse=True)
+        if not ranked or ranked[0][0] < SOUND_FLOOR:
+            return None
+        best, index = ranked[0]
+        entry = self.entries[index]
+        rival = next((score for score, other in ranked[1:] if self.entries[other].category != entry.category), 0.0)
+        if best - rival < SOUND_MARGIN:
+            return None
+        return Hit(entry.kind, entry.target, entry.category, best, best, 0.0, entry.name)
 
     def _best_per_target(self, fused: np.ndarray, dense: np.ndarray, query_letters: set[str],
                          limit: int) -> list[Hit]:

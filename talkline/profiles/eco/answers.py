@@ -1,0 +1,155 @@
+"""The spoken answer to a disposal question: at most three short sentences, the answer first.
+
+- A yes/no question gets 네/아니요 (yes/no) and the bin in the first sentence.
+- A question about a part or a condition (뚜껑, greasy, a lot) gets that answer first.
+- Otherwise the first sentence says where the item goes; a reason follows only for items people
+  often put in the wrong bin, then the item's own advice. The category people expect is named only
+  when the asker named it: "우산은 캔·고철류로 버리면 안 돼요" to someone who never mentioned metal
+  is an answer to a question nobody asked.
+"""
+
+from __future__ import annotations
+
+import re
+
+from talkline.profiles.eco import models
+from talkline.profiles.eco.knowledge import Category, Detail, Item, KnowledgeBase, Lang
+from talkline.profiles.eco.question import RECYCLABLE, Asked
+from talkline.profiles.eco.text import compact
+
+MAX_SENTENCES = 3
+NOT_ARE = {True: "aren't", False: "isn't"}
+NOT_DO = {True: "don't", False: "doesn't"}
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_ITEM_SLOT = re.compile(r"\{item(?:\|([^}]+))?\}\s*")
+
+
+def sentences(text: str) -> list[str]:
+    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+
+
+def render(template: str, subject: str | None, lang: Lang) -> str:
+    """Fill a `{item|은}` slot with the subject and its particle, or drop it ("they" in English)."""
+    def fill(match: re.Match[str]) -> str:
+        if lang == "ko":
+            return f"{models.with_particle(subject, match.group(1) or '은')} " if subject else ""
+        at_start = match.start() == 0
+        spacing = match.group(0)[len(match.group(0).rstrip()):]
+        return (subject or ("they" if at_start else "them")) + spacing
+
+    text = _ITEM_SLOT.sub(fill, template).strip()
+    return text[:1].upper() + text[1:]
+
+
+def copula(word: str) -> str:
+    """이에요 after a final consonant, 예요 after a vowel: 일반쓰레기예요, 종이팩이에요."""
+    last = word.rstrip()[-1:]
+    if "가" <= last <= "힣":
+        return f"{word}이에요" if (ord(last) - 0xAC00) % 28 else f"{word}예요"
+    return f"{word}이에요"
+
+
+def plural(name: str) -> bool:
+    word = name.split()[-1].lower() if name.split() else ""
+    return word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
+class AnswerWriter:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+
+    def item(self, item: Item, name: str, detail: tuple[str, Detail] | None, asked: Asked, lang: Lang) -> list[str]:
+        category = self.kb.category(detail[1].category) if detail and detail[1].category else \
+            self.kb.category_of(item)
+        verdict = self.verdict(category, asked)
+        if detail is not None:
+            lines = sentences(detail[1].get(lang))
+            if verdict is not None and not lines[0].startswith(("네", "아니요", "Yes", "No")):
+                lines[0] = f"{_yes_no(verdict, lang)}, {lines[0][:1].lower() if lang == 'en' else lines[0][:1]}" \
+                           f"{lines[0][1:]}"
+            return _fit(lines)
+        why = sentences(item.why.get(lang)) if item.why else []
+        how = sentences(item.say.get(lang)) if item.say else self._steps(item, lang)
+        if verdict is None:
+            lead = render(item.lead.get(lang), name, lang) if item.lead else \
+                render(category.action.get(lang), _article(name, lang), lang)
+            return _fit([*sentences(lead), *why, *how])
+        lead = self._verdict_sentence(verdict, name, category, asked, lang)
+        if item.lead:  # both branches matter more than the preparation steps
+            return _fit([lead, *sentences(render(item.lead.get(lang), None, lang))])
+        return _fit([lead, *(why if not verdict or item.not_in else []), *how])
+
+    def _steps(self, item: Item, lang: Lang) -> list[str]:
+        """The category's preparation steps, for items with no advice of their own (not for general
+        waste, whose steps say nothing about the item)."""
+        category = self.kb.category_of(item)
+        if item.why or category.group == "general":
+            return []
+        return list(category.steps.get(lang))
+
+    def category(self, category: Category, name: str, asked: Asked, lang: Lang) -> list[str]:
+        steps = list(category.steps.get(lang))
+        verdict = self.verdict(category, asked)
+        if verdict is not None:
+            return _fit([self._verdict_sentence(verdict, name, category, asked, lang), *steps])
+        if lang == "ko":
+            lead = f"{models.with_particle(name, '은')} {steps[0]}"
+        else:
+            lead = f"For {name}: {steps[0][:1].lower()}{steps[0][1:]}"
+        return _fit([lead, *steps[1:]])
+
+    def verdict(self, category: Category, asked: Asked) -> bool | None:
+        """Whether the asker's expectation holds (None: not a yes/no question)."""
+        if not asked.yes_no:
+            return None
+        if RECYCLABLE in asked.claims:
+            holds = category.group == "recyclable"
+        else:
+            holds = category.id in asked.claims
+        return holds != asked.denied
+
+    def _verdict_sentence(self, agree: bool, name: str, category: Category, asked: Asked, lang: Lang) -> str:
+        holds = agree != asked.denied
+        claimed = asked.claims[0]
+        if lang == "ko":
+            subject = models.with_particle(name, "은")
+            if claimed == RECYCLABLE:
+                return f"네, {subject} 재활용돼요." if holds else f"아니요, {subject} 재활용이 안 돼요."
+            kind = category.kind.ko
+            other = self.kb.category(claimed).kind.ko
+            if holds:
+                return f"아니요, {subject} {models.with_particle(kind, '이')} 맞아요." if asked.denied else \
+                    f"네, {subject} {copula(kind)}."
+            return f"{'네' if asked.denied else '아니요'}, {subject} {models.with_particle(other, '이')} 아니라 " \
+                   f"{copula(kind)}."
+        subject = name[:1].upper() + name[1:]
+        many = plural(name)
+        if claimed == RECYCLABLE:
+            return f"Yes, {name} {'are' if many else 'is'} recyclable." if holds else \
+                f"No, {name} {NOT_ARE[many]} recyclable."
+        where = category.short.en
+        if holds:
+            return f"Yes, {name} {'go' if many else 'goes'} in {where}."
+        other = self.kb.category(claimed).short.en
+        return f"No, {name} {NOT_DO[many]} go in {other}: {'they go' if many else 'it goes'} in {where}."
+
+
+def _article(name: str, lang: Lang) -> str:
+    """English: "the pizza box" for one thing; plurals and Korean stay as they are."""
+    if lang == "ko" or plural(name) or name.lower().startswith(("the ", "a ", "an ", "my ", "your ")):
+        return name
+    return f"the {name}"
+
+
+def _yes_no(agree: bool, lang: Lang) -> str:
+    return ("네" if agree else "아니요") if lang == "ko" else ("Yes" if agree else "No")
+
+
+def _fit(lines: list[str]) -> list[str]:
+    """At most three sentences, none saying again what an earlier one said."""
+    kept: list[str] = []
+    for line in lines:
+        key = compact(line)
+        if key and not any(key in compact(earlier) or compact(earlier) in key for earlier in kept):
+            kept.append(line)
+    return kept[:MAX_SENTENCES]

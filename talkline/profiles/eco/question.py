@@ -1,0 +1,69 @@
+"""What kind of question it is: a yes/no question about a bin ("귤 껍질은 음식물 쓰레기 맞죠?") or not.
+
+A yes/no question names (or implies) the bin the asker expects: a category ("음식물 쓰레기",
+"paper"), "recyclable" ("재활용 돼?"), or just throwing it away ("그냥 버려도 돼?" expects general
+waste). Such a question is answered yes or no first. Korean questions that deny ("음식물 아니지?")
+are answered the Korean way: 네 agrees with the denial.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from talkline.profiles.eco.knowledge import KnowledgeBase, Lang
+from talkline.profiles.eco.names import Mention
+from talkline.profiles.eco.text import compact, find_phrase, normalize
+
+RECYCLABLE = "recyclable"
+WH_KO = ("어떻게", "어떡", "어디", "뭐", "뭘", "무엇", "무슨", "몇", "얼마", "언제", "왜", "어느", "어케", "어캐", "어찌")
+WH_EN = frozenset({"how", "where", "what", "which", "when", "why", "who", "whats", "hows"})
+AUX_EN = frozenset({"is", "are", "can", "do", "does", "should", "could", "will", "would", "may", "must", "am", "isn't",
+                    "aren't", "can't", "don't", "doesn't", "shouldn't", "isnt", "arent", "cant", "dont", "doesnt"})
+YES_NO_KO = re.compile(r"(맞|돼|되|될|가능|인가|인지|이에요|예요|이야|야|이지|거지|거죠|거야|건가|나요|니|냐|까|아니|아닌|죠|지|요)\W*$")
+DENIAL_KO = ("아니지", "아니죠", "아니야", "아닌가", "아니에요", "아니잖", "아닌 거", "아니지요", "아니었")
+RECYCLE_WORDS = ("재활용", "분리수거", "분리배출", "recyclable", "recycle", "recycled", "recycling")
+JUST_BIN_WORDS = ("그냥 버려", "그냥 버리", "그냥 쓰레기", "아무 데나", "쓰레기통에", "in the trash", "in the bin",
+                  "in the garbage", "just throw", "regular trash", "normal trash", "normal bin")
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    yes_no: bool
+    denied: bool  # the question denies the claim ("음식물 아니지?")
+    claims: tuple[str, ...]  # category ids, or RECYCLABLE
+
+
+def read_question(text: str, mentions: Sequence[Mention], subject: Mention | None, kb: KnowledgeBase,
+                  lang: Lang) -> Asked:
+    claims = _claims(text, mentions, subject, kb)
+    asks = _asks_yes_no(text, lang)
+    denied = lang == "ko" and any(word in compact(text) for word in map(compact, DENIAL_KO))
+    return Asked(yes_no=asks and bool(claims), denied=denied and asks, claims=claims)
+
+
+def _asks_yes_no(text: str, lang: Lang) -> bool:
+    if lang == "en":
+        words = normalize(text).replace("'", "").split()
+        return bool(words) and (words[0] in AUX_EN or text.rstrip().endswith(("right?", "right"))) \
+            and not WH_EN & set(words[:2])
+    if any(find_phrase(text, word) for word in WH_KO):
+        return False
+    return text.rstrip().endswith("?") or bool(YES_NO_KO.search(text.strip()))
+
+
+def _claims(text: str, mentions: Sequence[Mention], subject: Mention | None, kb: KnowledgeBase) -> tuple[str, ...]:
+    aliases = {compact(alias): category.id for category in kb.categories for alias in category.aliases.all()}
+    claims: list[str] = []
+    for mention in mentions:
+        if mention is subject or mention.kind == "detail" or (subject and mention.overlaps(subject)):
+            continue
+        category = mention.target if mention.kind == "category" else aliases.get(compact(mention.name))
+        if category and category not in claims:
+            claims.append(category)
+    if not claims and any(find_phrase(text, word) for word in JUST_BIN_WORDS):
+        claims.append("general")
+    if not claims and any(find_phrase(text, word) for word in RECYCLE_WORDS):
+        claims.append(RECYCLABLE)
+    return tuple(claims)
