@@ -71,8 +71,7 @@ class AnswerWriter:
         why = sentences(item.why.get(lang)) if item.why else []
         how = sentences(item.say.get(lang)) if item.say else self._steps(item, lang)
         if verdict is None:
-            lead = render(item.lead.get(lang), name, lang) if item.lead else \
-                render(category.action.get(lang), _article(name, lang), lang)
+            lead = render((item.lead or category.action).get(lang), _article(name, lang), lang)
             return _fit([*sentences(lead), *why, *how])
         lead = self._verdict_sentence(verdict, name, category, asked, lang)
         if item.lead:  # both branches matter more than the preparation steps

@@ -164,7 +164,7 @@ class DisposalGuide:
     def _answer(self, query: str, item: Item, said: str, sure: float, detail: tuple[str, Detail] | None,
                 asked: Asked, alternatives: list[dict[str, Any]], lang: Lang, *, matched: str | None = None
                 ) -> dict[str, Any]:
-        name = said if detect_language(said) == lang else item.name(lang)
+        name = said if matched is not None or detect_language(said) == lang else item.name(lang)
         category = self.kb.category_of(item)
         where = self.kb.category(detail[1].category) if detail and detail[1].category else category
         verdict = self.writer.verdict(where, asked)

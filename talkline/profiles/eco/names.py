@@ -13,13 +13,15 @@ question, so a named item needs no embedding at all.
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
 from talkline.profiles.eco import models
-from talkline.profiles.eco.knowledge import KnowledgeBase
+from talkline.profiles.eco.knowledge import KnowledgeBase, load_knowledge
 from talkline.profiles.eco.text import detect_language
 
 Kind = Literal["item", "category", "detail"]
@@ -131,6 +133,20 @@ class NameMatcher:
                     last = words[i + len(parts) - 1]
                     mentions.append(Mention(name.kind, name.target, name.name, words[i][0], last[1]))
         return mentions
+
+
+_shared_lock = threading.Lock()
+
+
+@functools.cache
+def _build_shared() -> NameMatcher:
+    return NameMatcher(load_knowledge())
+
+
+def shared_matcher() -> NameMatcher:
+    """The process-wide matcher over the bundled knowledge base."""
+    with _shared_lock:
+        return _build_shared()
 
 
 def _name(kind: Kind, target: str, name: str) -> _Name:

@@ -13,7 +13,7 @@ from talkline.profiles.eco.bulk import FeeTable, load_fee_table
 from talkline.profiles.eco.centers import CenterDirectory, load_centers
 from talkline.profiles.eco.disposal import DisposalGuide
 from talkline.profiles.eco.knowledge import KnowledgeBase, load_knowledge
-from talkline.profiles.eco.names import NameMatcher
+from talkline.profiles.eco.names import shared_matcher
 from talkline.profiles.eco.places import Gazetteer, load_gazetteer
 from talkline.profiles.eco.prices import PriceTable, load_prices
 from talkline.profiles.eco.retrieval import shared_index
@@ -54,7 +54,7 @@ _guide_lock = threading.Lock()
 @functools.cache
 def _build_guide() -> DisposalGuide:
     kb = load_knowledge()
-    return DisposalGuide(kb, shared_index(), NameMatcher(kb))
+    return DisposalGuide(kb, shared_index(), shared_matcher())
 
 
 def shared_guide() -> DisposalGuide:
