@@ -14,7 +14,7 @@ import re
 
 from talkline.profiles.eco import models
 from talkline.profiles.eco.knowledge import Category, Detail, Item, KnowledgeBase, Lang
-from talkline.profiles.eco.question import RECYCLABLE, Asked
+from talkline.profiles.eco.question import DRAIN, RECYCLABLE, Asked
 from talkline.profiles.eco.text import compact
 
 MAX_SENTENCES = 3
@@ -61,30 +61,18 @@ class AnswerWriter:
     def item(self, item: Item, name: str, detail: tuple[str, Detail] | None, asked: Asked, lang: Lang) -> list[str]:
         category = self.kb.category(detail[1].category) if detail and detail[1].category else \
             self.kb.category_of(item)
-        verdict = self.verdict(category, asked)
+        verdict = self.verdict(category, asked, item)
         if detail is not None:
-            lines = sentences(detail[1].get(lang))
-            if verdict is not None and not lines[0].startswith(("네", "아니요", "Yes", "No")):
-                lines[0] = f"{_yes_no(verdict, lang)}, {lines[0][:1].lower() if lang == 'en' else lines[0][:1]}" \
-                           f"{lines[0][1:]}"
-            return _fit(lines)
+            return _fit(self._detail(item, name, detail[1].get(lang), verdict, lang))
         why = sentences(item.why.get(lang)) if item.why else []
         how = sentences(item.say.get(lang)) if item.say else self._steps(item, lang)
+        if item.lead and (verdict is None or asked.claims[0] != DRAIN):
+            return _fit([*self._branches(item, name, category, asked, lang), *how])
         if verdict is None:
-            lead = render((item.lead or category.action).get(lang), _article(name, lang), lang)
+            lead = render(category.action.get(lang), _article(name, lang), lang)
             return _fit([*sentences(lead), *why, *how])
         lead = self._verdict_sentence(verdict, name, category, asked, lang)
-        if item.lead:  # both branches matter more than the preparation steps
-            return _fit([lead, *sentences(render(item.lead.get(lang), None, lang))])
         return _fit([lead, *(why if not verdict or item.not_in else []), *how])
-
-    def _steps(self, item: Item, lang: Lang) -> list[str]:
-        """The category's preparation steps, for items with no advice of their own (not for general
-        waste, whose steps say nothing about the item)."""
-        category = self.kb.category_of(item)
-        if item.why or category.group == "general":
-            return []
-        return list(category.steps.get(lang))
 
     def category(self, category: Category, name: str, asked: Asked, lang: Lang) -> list[str]:
         steps = list(category.steps.get(lang))
@@ -97,40 +85,98 @@ class AnswerWriter:
             lead = f"For {name}: {steps[0][:1].lower()}{steps[0][1:]}"
         return _fit([lead, *steps[1:]])
 
-    def verdict(self, category: Category, asked: Asked) -> bool | None:
-        """Whether the asker's expectation holds (None: not a yes/no question)."""
+    def verdict(self, category: Category, asked: Asked, item: Item | None = None) -> bool | None:
+        """Whether the asker's expectation holds, as 네/yes agrees with it (None: not a yes/no question)."""
         if not asked.yes_no:
             return None
-        if RECYCLABLE in asked.claims:
+        claimed = asked.claims[0]
+        if claimed == RECYCLABLE:
             holds = category.group == "recyclable"
+        elif claimed == DRAIN:
+            holds = bool(item and item.drain_ok)
         else:
-            holds = category.id in asked.claims
+            holds = category.id == claimed
         return holds != asked.denied
+
+    def _branches(self, item: Item, name: str, category: Category, asked: Asked, lang: Lang) -> list[str]:
+        """Both branches of a two-way item (pulp or plastic egg trays, a little or a lot of oil);
+        a yes/no question gets 네 only when the usual case is the one asked about."""
+        lead = item.lead.get(lang) if item.lead else ""
+        if lang == "ko":
+            branches = sentences(render(lead, None if asked.yes_no else name, lang))
+        else:
+            branches = sentences(render(lead, _article(name, lang), lang))
+        if asked.yes_no and item.mostly and asked.claims[0] == category.id and not asked.denied:
+            usually = f"네, {models.with_particle(name, '은')} 대부분 {copula(category.kind.ko)}." if lang == "ko" \
+                else f"Yes, most {name} go in {category.short.en}."
+            return [usually, *branches]
+        if asked.yes_no and lang == "ko":
+            branches[0] = f"{models.with_particle(name, '은')} {branches[0]}"
+        return branches
+
+    def _detail(self, item: Item, name: str, text: str, verdict: bool | None, lang: Lang) -> list[str]:
+        """The answer about a part or a condition, naming the item when the answer does not."""
+        lines = sentences(text)
+        first = lines[0]
+        said = {compact(word) for word in (*item.names(), name)}
+        named = any(word and word in compact(first) for word in said)
+        opening = ""
+        for word in (("네", "아니요") if lang == "ko" else ("Yes", "No")):
+            if first.startswith(word):
+                opening, first = word, first[len(word):].lstrip(" ,:")
+        if verdict is not None and not opening:
+            opening = _yes_no(verdict, lang)
+        if not named and lang == "ko":
+            head = first.split(" ", 1)[0]
+            first = f"{name} {first}" if head.endswith(("은", "는")) else f"{models.with_particle(name, '은')} {first}"
+        elif not named and not opening:
+            first = f"For {_article(name, lang)}, {first[:1].lower()}{first[1:]}"
+        if opening and lang == "ko":
+            first = f"{opening}, {first}"
+        elif opening:
+            first = f"{opening}: {first if first.startswith('I ') else first[:1].lower() + first[1:]}"
+        return [first, *lines[1:]]
+
+    def _steps(self, item: Item, lang: Lang) -> list[str]:
+        """The category's preparation steps, for items with no advice of their own (not for general
+        waste, whose steps say nothing about the item)."""
+        category = self.kb.category_of(item)
+        if item.why or category.group == "general":
+            return []
+        return list(category.steps.get(lang))
 
     def _verdict_sentence(self, agree: bool, name: str, category: Category, asked: Asked, lang: Lang) -> str:
         holds = agree != asked.denied
         claimed = asked.claims[0]
         if lang == "ko":
             subject = models.with_particle(name, "은")
-            if claimed == RECYCLABLE:
-                return f"네, {subject} 재활용돼요." if holds else f"아니요, {subject} 재활용이 안 돼요."
             kind = category.kind.ko
-            other = self.kb.category(claimed).kind.ko
+            if claimed == RECYCLABLE:
+                return f"네, {subject} {models.with_particle(kind, '으로')} 재활용돼요." if holds else \
+                    f"{'네' if asked.denied else '아니요'}, {subject} 재활용이 안 돼요. {models.with_particle(kind, '으로')} 버려야 해요."
+            if claimed == DRAIN:
+                return f"네, {subject} 건더기를 거른 물은 싱크대에 흘려 보내도 돼요." if holds else \
+                    f"아니요, {subject} 하수구나 싱크대, 변기에 버리면 안 돼요."
             if holds:
                 return f"아니요, {subject} {models.with_particle(kind, '이')} 맞아요." if asked.denied else \
                     f"네, {subject} {copula(kind)}."
+            other = self.kb.category(claimed).kind.ko
             return f"{'네' if asked.denied else '아니요'}, {subject} {models.with_particle(other, '이')} 아니라 " \
                    f"{copula(kind)}."
-        subject = name[:1].upper() + name[1:]
         many = plural(name)
-        if claimed == RECYCLABLE:
-            return f"Yes, {name} {'are' if many else 'is'} recyclable." if holds else \
-                f"No, {name} {NOT_ARE[many]} recyclable."
+        the = _article(name, lang)
         where = category.short.en
+        goes = "they go" if many else "it goes"
+        if claimed == RECYCLABLE:
+            return f"Yes, {the} {'are' if many else 'is'} recyclable: {goes} in {where}." if holds else \
+                f"No, {the} {NOT_ARE[many]} recyclable: {goes} in {where}."
+        if claimed == DRAIN:
+            return f"Yes, once strained, {the} can go down the sink." if holds else \
+                f"No, never pour {the} down the drain, the sink or the toilet."
         if holds:
-            return f"Yes, {name} {'go' if many else 'goes'} in {where}."
+            return f"Yes, {the} {'go' if many else 'goes'} in {where}."
         other = self.kb.category(claimed).short.en
-        return f"No, {name} {NOT_DO[many]} go in {other}: {'they go' if many else 'it goes'} in {where}."
+        return f"No, {the} {NOT_DO[many]} go in {other}: {goes} in {where}."
 
 
 def _article(name: str, lang: Lang) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from talkline.agent.conversation import Message, ToolCall, ToolOutput, Turn, last_user_text
 from talkline.profiles.eco import models
-from talkline.profiles.eco.bulk import FeeTable
+from talkline.profiles.eco.bulk import FeeTable, named_size
 from talkline.profiles.eco.knowledge import KnowledgeBase, Lang
 from talkline.profiles.eco.names import NameMatcher, shared_matcher
 from talkline.profiles.eco.places import Gazetteer, Place
@@ -139,6 +139,8 @@ class Planner:
             return self._centers(history, place, lang)
         if self._asks_fee(text):
             return self._bulk(text, place, lang)
+        if (size := self._size_follow_up(history)) is not None:
+            return size
         if place is not None and not self._names_item(text) and (elsewhere := self._elsewhere(history, place, lang)):
             return elsewhere
         return Plan(calls=(Call(DISPOSAL, {"query": self._disposal_query(history)}),))
@@ -186,6 +188,17 @@ class Planner:
         arguments: dict[str, Any] = {"item": (models.content_phrase(text) or text)[:MAX_ITEM_CHARS]}
         if place is not None and place.district:
             arguments["district"] = place.name(lang)
+        return Plan(calls=(Call(BULK, arguments),))
+
+    def _size_follow_up(self, history: History) -> Plan | None:
+        """"3인용이면요?" after a bulky item's fee: the fee of that size."""
+        previous = history.last(BULK)
+        if previous is None or self._names_item(history.text):
+            return None
+        item = str(previous.arguments.get("item", ""))
+        if not named_size(history.text, self.fees.options(item)):
+            return None
+        arguments = previous.arguments | {"item": f"{item} {history.text}"[:MAX_ITEM_CHARS]}
         return Plan(calls=(Call(BULK, arguments),))
 
     def _asks_fee(self, text: str) -> bool:

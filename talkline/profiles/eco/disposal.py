@@ -51,6 +51,7 @@ class DisposalGuide:
         self.index = index
         self.matcher = matcher or NameMatcher(kb)
         self.writer = AnswerWriter(kb)
+        self._aliases = {compact(alias) for category in kb.categories for alias in category.aliases.all()}
 
     def lookup(self, query: str, lang: Lang) -> dict[str, Any]:
         """The `search_waste_disposal` tool result for `query`, in `lang`."""
@@ -59,6 +60,12 @@ class DisposalGuide:
             return options
         mentions = self.matcher.find(query)
         subject = self._subject(mentions)
+        if subject is not None and len(compact(subject.name)) == 1 and (near := self.index.sounds_like(query)) \
+                and near.kind == "item" and near.target != subject.target:
+            subject = Mention("item", near.target, near.matched, 0, 0)  # 스프래이 캔: the misheard word says more than 캔
+            return self._answer(query, self.kb.item(near.target), near.matched, near.score,
+                                self._detail(mentions, self.kb.item(near.target)),
+                                read_question(query, mentions, subject, self.kb, lang), [], lang, matched=near.matched)
         if subject is None and (named := self._named_category(query, mentions)) is not None:
             asked = read_question(query, mentions, named, self.kb, lang)
             category = self.kb.category(named.target)
@@ -73,8 +80,11 @@ class DisposalGuide:
 
     # ------------------------------------------------------------------ understanding
     def _subject(self, mentions: list[Mention]) -> Mention | None:
-        """The item asked about: the one marked as topic, else the first; a bare part word (뚜껑)
-        yields to another named item that has that part (페트병 뚜껑 is about the bottle)."""
+        """The item asked about: the one marked as topic (은/는/이/가), else the last one named, as the
+        thing thrown away stands right before the verb ("고기 밑에 깔린 스티로폼 접시 어디 버려") and
+        an English head noun comes last ("glass jam jar"). A word that also names a bin (스티로폼,
+        투명 페트병) is the bin the asker guesses when another item is named, and a bare part word
+        (뚜껑) yields to a named item that has that part (페트병 뚜껑 is about the bottle)."""
         details = {(m.start, m.end): m.target for m in mentions if m.kind == "detail"}
         items = [m for m in mentions if m.kind == "item"]
         owners = [m for m in items if (m.start, m.end) not in details]
@@ -83,9 +93,10 @@ class DisposalGuide:
             kind = details[(part.start, part.end)]
             if not any(self.kb.detail(self.kb.item(owner.target), kind) for owner in owners):
                 owners.append(part)
-        if not owners:
+        things = [m for m in owners if compact(m.name) not in self._aliases] or owners
+        if not things:
             return None
-        return next((m for m in owners if m.topic), min(owners, key=lambda m: m.start))
+        return next((m for m in things if m.topic), max(things, key=lambda m: m.start))
 
     def _named_category(self, query: str, mentions: list[Mention]) -> Mention | None:
         """A whole category named with nothing else to look up ("음쓰 어떻게 버려?", "Is styrofoam recyclable?")."""
@@ -167,7 +178,7 @@ class DisposalGuide:
         name = said if matched is not None or detect_language(said) == lang else item.name(lang)
         category = self.kb.category_of(item)
         where = self.kb.category(detail[1].category) if detail and detail[1].category else category
-        verdict = self.writer.verdict(where, asked)
+        verdict = self.writer.verdict(where, asked, item)
         answer = self.writer.item(item, name, detail, asked, lang)
         result = _base("answer", query, lang, self.kb) | {
             "item": {"id": item.id, "name": item.name(lang)},

@@ -34,6 +34,7 @@ from talkline.profiles.base import Profile
 from talkline.profiles.eco.dialogue import BULK, DISPOSAL, TOOL_NAMES
 from talkline.profiles.eco.driver import Exchange, converse
 from talkline.profiles.eco.knowledge import DATA_DIR, Lang, load_knowledge
+from talkline.profiles.eco.models import letter_text
 from talkline.profiles.eco.text import compact
 
 QUESTIONS = DATA_DIR / "eval_questions.yaml"
@@ -52,7 +53,7 @@ class EvalQuestion(BaseModel):
     ask: str
     facts: tuple[str, ...]  # "a|b" accepts either
     before: tuple[str, ...] = ()
-    item: str | None = None  # the knowledge-base item the answer must be about
+    item: str | None = None  # the knowledge-base item the answer must be about ("a|b": either)
     named: tuple[str, ...] = ()  # words that name it in the reply ("a|b"), when not one of its names
     starts: str | None = None  # how the reply must begin: 네 / 아니요 / Yes / No
     category: str | None = None
@@ -170,7 +171,7 @@ def load_questions(path: Path = QUESTIONS) -> tuple[EvalQuestion, ...]:
         raw = yaml.safe_load(handle)
     questions = tuple(EvalQuestion.model_validate(entry) for entry in raw["questions"])
     known = {item.id for item in load_knowledge()}
-    if unknown := sorted({q.item for q in questions if q.item and q.item not in known}):
+    if unknown := sorted({i for q in questions if q.item for i in q.item.split("|") if i not in known}):
         raise ValueError(f"{path}: questions name unknown items {', '.join(unknown)}")
     return questions
 
@@ -202,7 +203,7 @@ def score(question: EvalQuestion, exchange: Exchange, heard: str | None = None) 
     route = _route(exchange, question)
     problems = [f"fact missing: {fact}" for fact in missing]
     if question.item is not None:
-        if question.item not in items:
+        if not set(question.item.split("|")) & set(items):
             problems.append(f"item {question.item} not found (got {', '.join(items) or 'none'})")
         if not _names(reply, question):
             problems.append("reply does not name the item")
@@ -240,10 +241,13 @@ def run_evaluation(pool: InferencePool | None = None) -> EvalReport:
 
 
 def _names(reply: str, question: EvalQuestion) -> bool:
+    """Whether the reply names the item: one of its names (English compared by word stems, so
+    "milk carton" names "milk cartons"), or one of the question's `named` words."""
+    kb = load_knowledge()
     words = [word for entry in question.named for word in entry.split("|")] if question.named else \
-        list(load_knowledge().item(question.item).names()) if question.item else []
-    spoken = compact(reply)
-    return any(compact(word) in spoken for word in words)
+        [name for item in (question.item or "").split("|") if item for name in kb.item(item).names()]
+    spoken = compact(letter_text(reply))
+    return any(compact(letter_text(word)) in spoken for word in words)
 
 
 def _items(exchange: Exchange) -> list[str]:

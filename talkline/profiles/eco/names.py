@@ -34,8 +34,8 @@ PARTICLES = frozenset("""
 들 류 까지 부터 처럼 도요 만요 이지 지 이죠 죠 인가요 인가 이랑은 랑은 은데요 는데요 이면 면 으론 론
 """.split())
 TOPIC_PARTICLES = ("은", "는", "이", "가", "은요", "는요")
-# "can" is a can only when no pronoun follows ("where can I ...")
-MODAL_CAN = frozenset({"i", "you", "we", "they", "he", "she", "it", "this", "these", "those", "that", "my"})
+# "can" is a can only when it does not open the question and no pronoun follows ("where can I ...")
+MODAL_CAN = frozenset({"i", "you", "we", "they", "he", "she", "it", "this", "these", "those", "that", "my", "be"})
 NOUN_TAGS = ("NNG", "NNP", "SL", "SH", "SN", "XR")
 
 
@@ -91,13 +91,11 @@ class NameMatcher:
         found = self._korean_mentions(text) + self._latin_mentions(text)
         found.sort(key=lambda m: (-(m.end - m.start), KIND_ORDER[m.kind], m.start))
         chosen: list[Mention] = []
-        for mention in found:
-            if mention.kind == "detail":
-                if not any(mention.inside(other) for other in chosen if other.kind != "detail"):
-                    chosen.append(mention)
-            elif not any(mention.overlaps(other) for other in chosen if other.kind != "detail"):
-                chosen.append(mention)
-        chosen = [m for m in chosen if m.kind != "detail" or not any(m.inside(o) for o in chosen if o.kind != "detail")]
+        for mention in found:  # longest first: a name inside a longer one of any kind is dropped
+            rivals = [other for other in chosen if (other.kind == "detail") == (mention.kind == "detail")]
+            if any(mention.overlaps(other) for other in rivals) or any(mention.inside(other) for other in chosen):
+                continue
+            chosen.append(mention)
         return sorted(chosen, key=lambda m: (m.start, KIND_ORDER[m.kind]))
 
     def _korean_mentions(self, text: str) -> list[Mention]:
@@ -126,7 +124,7 @@ class NameMatcher:
         stems = [stem for _, _, stem in words]
         mentions: list[Mention] = []
         for i, first in enumerate(stems):
-            if first == "can" and i + 1 < len(stems) and stems[i + 1] in MODAL_CAN:
+            if first == "can" and (i == 0 or (i + 1 < len(stems) and stems[i + 1] in MODAL_CAN)):
                 continue
             for parts, name in self._latin.get(first, ()):
                 if stems[i:i + len(parts)] == parts:

@@ -66,7 +66,8 @@ def bulk(result: dict[str, Any], lang: Lang, *, with_booking: bool) -> list[str]
             listed = copula(", ".join(f"{size['size']} {_won_ko(size['fee_won'])}" for size in sizes))
             opening = f"{models.with_particle(name, '은')} 크기에 따라 달라요." if with_booking else "수수료는 크기에 따라 달라요."
             fee = f"{opening} {source} {listed}."
-        caution = "실제 수수료는 구마다 달라서 구청에서 꼭 확인하세요." if sample else ""
+        office = f"{result['district']}청" if result.get("district") else "구청"
+        caution = f"실제 수수료는 구마다 달라서 {office}에서 꼭 확인하세요." if sample else ""
     else:
         source = "In my sample fee table" if sample else f"In the {result.get('data_district') or 'district'} fee table"
         if known:
@@ -74,7 +75,8 @@ def bulk(result: dict[str, Any], lang: Lang, *, with_booking: bool) -> list[str]
         else:
             listed = ", ".join(f"{size['size']} {_won_en(size['fee_won'])}" for size in sizes)
             fee = f"The fee for a {name} depends on its size. {source}: {listed}."
-        caution = "Real fees differ by district, so check with yours." if sample else ""
+        office = f"the {result['district']} office" if result.get("district") else "yours"
+        caution = f"Real fees differ by district, so check with {office}." if sample else ""
     booking = result["booking"][0] if with_booking and known else ""
     return [line for line in (*answers.sentences(fee), caution, booking) if line][:3]
 
