@@ -66,13 +66,14 @@ class AnswerWriter:
             return _fit(self._detail(item, name, detail[1].get(lang), verdict, lang))
         why = sentences(item.why.get(lang)) if item.why else []
         how = sentences(item.say.get(lang)) if item.say else self._steps(item, lang)
-        if item.lead and (verdict is None or asked.claims[0] != DRAIN):
+        if item.lead and item.mostly is not None and (verdict is None or asked.claims[0] != DRAIN):
             return _fit([*self._branches(item, name, category, asked, lang), *how])
+        action = item.lead or category.action
         if verdict is None:
-            lead = render(category.action.get(lang), _article(name, lang), lang)
-            return _fit([*sentences(lead), *why, *how])
+            return _fit([render(action.get(lang), _article(name, lang), lang), *why, *how])
         lead = self._verdict_sentence(verdict, name, category, asked, lang)
-        return _fit([lead, *(why if not verdict or item.not_in else []), *how])
+        place = render(item.lead.get(lang), None if lang == "ko" else _article(name, lang), lang) if item.lead else ""
+        return _fit([lead, place, *(why if not verdict or item.not_in else []), *how])
 
     def category(self, category: Category, name: str, asked: Asked, lang: Lang) -> list[str]:
         steps = list(category.steps.get(lang))
@@ -129,10 +130,12 @@ class AnswerWriter:
         if not named and lang == "ko":
             head = first.split(" ", 1)[0]
             first = f"{name} {first}" if head.endswith(("은", "는")) else f"{models.with_particle(name, '은')} {first}"
-        elif not named and not opening:
+        elif not named:
             first = f"For {_article(name, lang)}, {first[:1].lower()}{first[1:]}"
         if opening and lang == "ko":
             first = f"{opening}, {first}"
+        elif opening and not named:
+            first = f"{opening}. {first}"
         elif opening:
             first = f"{opening}: {first if first.startswith('I ') else first[:1].lower() + first[1:]}"
         return [first, *lines[1:]]
@@ -141,7 +144,7 @@ class AnswerWriter:
         """The category's preparation steps, for items with no advice of their own (not for general
         waste, whose steps say nothing about the item)."""
         category = self.kb.category_of(item)
-        if item.why or category.group == "general":
+        if item.why or item.lead or category.group == "general":
             return []
         return list(category.steps.get(lang))
 
@@ -193,7 +196,7 @@ def _yes_no(agree: bool, lang: Lang) -> str:
 def _fit(lines: list[str]) -> list[str]:
     """At most three sentences, none saying again what an earlier one said."""
     kept: list[str] = []
-    for line in lines:
+    for line in (sentence for text in lines for sentence in sentences(text)):
         key = compact(line)
         if key and not any(key in compact(earlier) or compact(earlier) in key for earlier in kept):
             kept.append(line)

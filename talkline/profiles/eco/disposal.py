@@ -60,12 +60,6 @@ class DisposalGuide:
             return options
         mentions = self.matcher.find(query)
         subject = self._subject(mentions)
-        if subject is not None and len(compact(subject.name)) == 1 and (near := self.index.sounds_like(query)) \
-                and near.kind == "item" and near.target != subject.target:
-            subject = Mention("item", near.target, near.matched, 0, 0)  # 스프래이 캔: the misheard word says more than 캔
-            return self._answer(query, self.kb.item(near.target), near.matched, near.score,
-                                self._detail(mentions, self.kb.item(near.target)),
-                                read_question(query, mentions, subject, self.kb, lang), [], lang, matched=near.matched)
         if subject is None and (named := self._named_category(query, mentions)) is not None:
             asked = read_question(query, mentions, named, self.kb, lang)
             category = self.kb.category(named.target)

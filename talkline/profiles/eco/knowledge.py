@@ -71,7 +71,7 @@ class Item(_Frozen):
     ko: tuple[str, ...]
     en: tuple[str, ...]
     lead: Text | None = None  # the first sentence instead of the category's action: both branches, or the real place
-    mostly: bool = False  # with a two-branch `lead`: the item's own bin is the usual case (most egg trays are pulp)
+    mostly: bool | None = None  # set when `lead` gives two branches: whether the item's own bin is the usual one
     drain_ok: bool = False  # what may go down the sink once strained (broth); everything else may not
     say: Text | None = None
     not_in: str | None = None

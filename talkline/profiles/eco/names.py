@@ -37,6 +37,18 @@ TOPIC_PARTICLES = ("은", "는", "이", "가", "은요", "는요")
 # "can" is a can only when it does not open the question and no pronoun follows ("where can I ...")
 MODAL_CAN = frozenset({"i", "you", "we", "they", "he", "she", "it", "this", "these", "those", "that", "my", "be"})
 NOUN_TAGS = ("NNG", "NNP", "SL", "SH", "SN", "XR")
+# how people commonly misspell parts of names (loanwords above all); every name containing the
+# left side is also known with each right side (스티로폼 상자 → 스치로폼 상자, 프라이팬 → 후라이팬)
+MISSPELLINGS: dict[str, tuple[str, ...]] = {
+    "스티로폼": ("스치로폼", "스티로품", "스티로폴", "스트로폼"), "페트": ("패트", "펫트"), "소파": ("쇼파",),
+    "스프레이": ("스프래이", "스프레이"), "배터리": ("밧데리", "베터리", "바테리", "배타리"), "플라스틱": ("프라스틱", "플라스띡"),
+    "매트리스": ("메트리스", "매트래스", "매트리스"), "프라이팬": ("후라이팬", "후라이 팬"), "에어컨": ("에어콘",),
+    "알루미늄": ("알미늄", "알루미눔"), "스테인리스": ("스테인레스", "스텐레스"), "캐리어": ("케리어",), "카펫": ("카페트",),
+    "라벨": ("래벨", "라밸"), "매니큐어": ("메니큐어", "매니큐아"), "팩": ("펙",), "텀블러": ("텀블로",),
+    "티슈": ("티쓔",), "드라이기": ("드라이어",), "형광등": ("형광동", "현광등"), "건전지": ("건전기", "간전지"),
+    "영수증": ("영수정",), "냉장고": ("냉장거",), "컵라면": ("컵나면",), "비닐": ("비니루",), "텔레비전": ("테레비", "텔레비젼"),
+}
+_PUNCTUATION = re.compile(r"[,.!?;:()\[\]\"'“”‘’/]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +59,7 @@ class Mention:
     start: int  # span in the question as given
     end: int
     topic: bool = False  # marked by 은/는/이/가: what the sentence is about
+    particle: str = ""  # what follows the name inside its word (은, 이랑, ...)
 
     def inside(self, other: Mention) -> bool:
         return other.start <= self.start and self.end <= other.end and (self.start, self.end) != (other.start, other.end)
@@ -70,12 +83,12 @@ class NameMatcher:
     def __init__(self, kb: KnowledgeBase) -> None:
         names: list[_Name] = []
         for item in kb:
-            names += [_name("item", item.id, name) for name in item.names()]
+            names += [_name("item", item.id, variant) for name in item.names() for variant in _spellings(name)]
         for category in kb.categories:
             names += [_name("category", category.id, name) for name in category.aliases.all()]
         for kind, terms in kb.detail_terms.items():
             names += [_name("detail", kind, term) for term in terms.all()]
-        names = [name for name in names if name.key]
+        names = list({(name.kind, name.target, name.key): name for name in names if name.key}.values())
         self._korean: dict[str, list[_Name]] = {}  # by first letter
         self._latin: dict[str, list[tuple[list[str], _Name]]] = {}  # by first stemmed word
         for name in names:
@@ -102,6 +115,13 @@ class NameMatcher:
         lowered = text.lower()
         positions = [i for i, char in enumerate(lowered) if _WORD.match(char)]
         letters = "".join(lowered[i] for i in positions)
+        # a name may run across spaces (귤 껍질) but not across punctuation ("휴대폰, 배터리 안 빼도 돼?")
+        segment, segments = 0, []
+        previous = 0
+        for i in positions:
+            segment += bool(_PUNCTUATION.search(lowered[previous:i]))
+            segments.append(segment)
+            previous = i
         word_starts = {k for k, i in enumerate(positions) if i == 0 or not _WORD.match(lowered[i - 1])}
         noun_starts = word_starts | _noun_starts(text, positions)
         mentions: list[Mention] = []
@@ -110,11 +130,14 @@ class NameMatcher:
                 if not letters.startswith(name.key, k):
                     continue
                 end = k + len(name.key)
+                if segments[k] != segments[end - 1]:
+                    continue
                 rest = _rest_of_word(lowered, positions, end)
                 if len(name.key) == 1 and (k not in word_starts or (rest and rest not in PARTICLES)):
                     continue
                 start, stop = positions[k], positions[end - 1] + 1
-                mentions.append(Mention(name.kind, name.target, name.name, start, stop, rest.startswith(TOPIC_PARTICLES)))
+                mentions.append(Mention(name.kind, name.target, name.name, start, stop, rest.startswith(TOPIC_PARTICLES),
+                                        rest))
         return mentions
 
     def _latin_mentions(self, text: str) -> list[Mention]:
@@ -153,6 +176,15 @@ def _name(kind: Kind, target: str, name: str) -> _Name:
         stems = [models.stem(word) for word in _LATIN_WORD.findall(lowered.replace("-", " "))]
         return _Name(kind, target, name, " ".join(stems), True)
     return _Name(kind, target, name, "".join(char for char in lowered if _WORD.match(char)), False)
+
+
+def _spellings(name: str) -> list[str]:
+    """The name as listed and as commonly misspelt."""
+    variants = [name]
+    for right, wrongs in MISSPELLINGS.items():
+        if right in name:
+            variants += [name.replace(right, wrong) for wrong in wrongs]
+    return variants
 
 
 def _rest_of_word(lowered: str, positions: list[int], end: int) -> str:

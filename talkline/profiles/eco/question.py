@@ -17,7 +17,7 @@ from talkline.profiles.eco.names import Mention
 from talkline.profiles.eco.text import compact, find_phrase, normalize
 
 RECYCLABLE = "recyclable"
-DRAIN = "drain"  # pouring it away down the sink, drain or toilet
+DRAIN = "drain"  # pouring it away down the sink, drain or toilet (a condition term in the knowledge base)
 WH_KO = ("어떻게", "어떡", "어디", "뭐", "뭘", "무엇", "무슨", "몇", "얼마", "언제", "왜", "어느", "어케", "어캐", "어찌")
 WH_EN = frozenset({"how", "where", "what", "which", "when", "why", "who", "whats", "hows"})
 AUX_EN = frozenset({"is", "are", "can", "do", "does", "should", "could", "will", "would", "may", "must", "am", "isn't",
@@ -29,8 +29,6 @@ DENIAL_KO = ("아니지", "아니죠", "아니야", "아닌가", "아니에요",
              "안 되죠", "안되죠", "안 되잖", "안 돼지", "안 되는 거지", "안 되는 거죠")
 PRONOUNS_EN = frozenset({"i", "you", "we", "they", "it", "this", "these", "those", "that", "my", "the", "a", "an"})
 RECYCLE_WORDS = ("재활용", "분리수거", "분리배출", "recyclable", "recycle", "recycled", "recycling")
-DRAIN_WORDS = ("하수구", "싱크대에 버", "싱크대에 부", "싱크대에 흘", "싱크대로", "변기에 버", "변기에 내", "변기에 부",
-               "down the drain", "down the sink", "in the sink", "down the toilet", "flush")
 JUST_BIN_WORDS = ("그냥 버려", "그냥 버리", "그냥 쓰레기", "아무 데나", "쓰레기통에", "in the trash", "in the bin",
                   "in the garbage", "just throw", "regular trash", "normal trash", "normal bin")
 
@@ -72,7 +70,7 @@ def _claims(text: str, mentions: Sequence[Mention], subject: Mention | None, kb:
         category = mention.target if mention.kind == "category" else aliases.get(compact(mention.name))
         if category and category not in claims:
             claims.append(category)
-    if not claims and any(find_phrase(text, word) for word in DRAIN_WORDS):
+    if not claims and any(m.kind == "detail" and m.target == DRAIN for m in mentions):
         claims.append(DRAIN)
     if not claims and any(find_phrase(text, word) for word in JUST_BIN_WORDS):
         claims.append("general")
