@@ -134,8 +134,6 @@ class AnswerWriter:
             first = f"For {_article(name, lang)}, {first[:1].lower()}{first[1:]}"
         if opening and lang == "ko":
             first = f"{opening}, {first}"
-        elif opening and not named:
-            first = f"{opening}. {first}"
         elif opening:
             first = f"{opening}: {first if first.startswith('I ') else first[:1].lower() + first[1:]}"
         return [first, *lines[1:]]
@@ -198,6 +196,12 @@ def _fit(lines: list[str]) -> list[str]:
     kept: list[str] = []
     for line in (sentence for text in lines for sentence in sentences(text)):
         key = compact(line)
-        if key and not any(key in compact(earlier) or compact(earlier) in key for earlier in kept):
+        if key and not any(_repeats(key, compact(earlier)) for earlier in kept):
             kept.append(line)
     return kept[:MAX_SENTENCES]
+
+
+def _repeats(a: str, b: str) -> bool:
+    """One sentence says again what the other said (not merely a short word inside a longer one)."""
+    shorter, longer = sorted((a, b), key=len)
+    return len(shorter) >= 8 and shorter in longer

@@ -29,6 +29,7 @@ CONFIDENT = 0.5
 NAMED = 0.99  # share of a name's letters in the question that counts as naming it outright
 DENSE_SURE, DENSE_SPAN = 0.82, 0.10  # e5 similarity mapped to 0..1 over 0.82..0.92
 TIE_MARGIN = 0.02  # two different things this close, neither named outright: ask which one
+COORDINATING = frozenset({"랑", "이랑", "하고", "와", "과", "및", "도"})
 RECYCLE_TERMS = frozenset({"재활용", "분리수거", "분리", "recyclabl", "recycl", "쓰레기", "일반"})
 APPLIANCE_PICKUP = {"name": {"ko": "폐가전 무상 방문수거", "en": "Free appliance pick-up"}, "phone": "1599-0903",
                     "url": "https://15990903.or.kr"}
@@ -64,6 +65,8 @@ class DisposalGuide:
             asked = read_question(query, mentions, named, self.kb, lang)
             category = self.kb.category(named.target)
             return self._category_answer(query, category, query[named.start:named.end], asked, lang)
+        if subject is not None and (other := self._coordinated(mentions, subject)) is not None:
+            return self._both(query, other, subject, mentions, lang)
         if subject is not None:
             item = self.kb.item(subject.target)
             asked = read_question(query, mentions, subject, self.kb, lang)
@@ -91,6 +94,28 @@ class DisposalGuide:
         if not things:
             return None
         return next((m for m in things if m.topic), max(things, key=lambda m: m.start))
+
+    def _coordinated(self, mentions: list[Mention], subject: Mention) -> Mention | None:
+        """The other item of "뽁뽁이랑 박스", "cans and bottles": both are asked about."""
+        items = [m for m in mentions if m.kind == "item" and m.target != subject.target]
+        for first in items:
+            if first.end <= subject.start and first.particle in COORDINATING:
+                return first
+        return None
+
+    def _both(self, query: str, first: Mention, second: Mention, mentions: list[Mention], lang: Lang) -> dict[str, Any]:
+        """One sentence for each of two items asked about together."""
+        answers = []
+        for mention in (first, second):
+            item = self.kb.item(mention.target)
+            asked = read_question(query, [mention], mention, self.kb, lang)
+            answers.append(self._answer(query, item, query[mention.start:mention.end], 1.0, None, asked, [], lang,
+                                        matched=mention.name))
+        result = answers[0]
+        result["answer"] = [answers[0]["answer"][0], answers[1]["answer"][0]]
+        result["also"] = {key: answers[1][key] for key in ("item", "category", "matched_name", "answer")}
+        result["summary"] = f"{answers[0]['summary']}; {answers[1]['summary']}"
+        return result
 
     def _named_category(self, query: str, mentions: list[Mention]) -> Mention | None:
         """A whole category named with nothing else to look up ("음쓰 어떻게 버려?", "Is styrofoam recyclable?")."""
