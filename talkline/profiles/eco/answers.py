@@ -120,7 +120,7 @@ class AnswerWriter:
         lines = sentences(text)
         first = lines[0]
         said = {compact(word) for word in (*item.names(), name)}
-        named = any(word and word in compact(first) for word in said)
+        named = any(word and word in compact(_subject_phrase(first) if lang == "ko" else first) for word in said)
         opening = ""
         for word in (("네", "아니요") if lang == "ko" else ("Yes", "No")):
             if first.startswith(word):
@@ -199,6 +199,15 @@ def _fit(lines: list[str]) -> list[str]:
         if key and not any(_repeats(key, compact(earlier)) for earlier in kept):
             kept.append(line)
     return kept[:MAX_SENTENCES]
+
+
+def _subject_phrase(sentence: str) -> str:
+    """The words up to the topic (은/는) of a Korean sentence, if it has one early: "깨진 유리병은"."""
+    words = sentence.split(" ")
+    for index, word in enumerate(words[:3]):
+        if word.endswith(("은", "는")):
+            return " ".join(words[:index + 1])
+    return ""
 
 
 def _repeats(a: str, b: str) -> bool:

@@ -41,11 +41,11 @@ BULK_WORDS = ("대형폐기물", "대형 폐기물", "대형쓰레기", "bulky",
 FOLLOW_UP_CUES = ("그럼", "그러면", "그건", "그거", "그것", "이건", "이거", "저건", "그리고", "그럼요", "and the",
                   "and what", "what about", "how about", "and if", "what if", "then", "it", "its", "they", "them")
 CENTER_KINDS: dict[str, tuple[str, ...]] = {
-    "battery": ("건전지", "배터리", "battery", "batteries"),
-    "lamp": ("형광등", "전구", "조명", "lamp", "lamps", "bulb", "bulbs", "tube", "tubes"),
-    "clothing": ("헌옷", "옷", "의류", "clothes", "clothing"),
-    "medicine": ("의약품", "약국", "알약", "약", "medicine", "medicines", "pills", "drugs"),
-    "small_electronics": ("휴대폰", "핸드폰", "소형가전", "소형 가전", "가전", "phone", "phones", "electronics"),
+    "battery": ("건전지", "폐건전지", "배터리", "폐배터리", "battery", "batteries"),
+    "lamp": ("형광등", "폐형광등", "전구", "조명", "lamp", "lamps", "bulb", "bulbs", "tube", "tubes"),
+    "clothing": ("헌옷", "옷", "의류", "의류수거함", "clothes", "clothing"),
+    "medicine": ("의약품", "폐의약품", "약국", "알약", "약", "medicine", "medicines", "pills", "drugs"),
+    "small_electronics": ("휴대폰", "핸드폰", "소형가전", "소형 가전", "가전", "폐가전", "phone", "phones", "electronics"),
     "reuse_center": ("재활용센터", "재활용 센터", "재사용", "중고", "reuse", "second-hand", "recycling center",
                      "recycling centre"),
 }

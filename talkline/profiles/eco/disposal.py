@@ -194,7 +194,8 @@ class DisposalGuide:
     def _answer(self, query: str, item: Item, said: str, sure: float, detail: tuple[str, Detail] | None,
                 asked: Asked, alternatives: list[dict[str, Any]], lang: Lang, *, matched: str | None = None
                 ) -> dict[str, Any]:
-        name = said if matched is not None or detect_language(said) == lang else item.name(lang)
+        # the asker's own word, unless it is Korean in an English answer (declared language wins)
+        name = said if detect_language(said) == lang or (matched is not None and lang == "ko") else item.name(lang)
         category = self.kb.category_of(item)
         where = self.kb.category(detail[1].category) if detail and detail[1].category else category
         verdict = self.writer.verdict(where, asked, item)

@@ -19,6 +19,7 @@ import asyncio
 import functools
 import io
 import json
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -85,6 +86,7 @@ class QuestionResult(BaseModel):
     facts_found: list[str]
     facts_missing: list[str]
     problems: list[str]
+    ms: float = 0.0  # from the question to the whole reply (the skill agent streams it at once)
 
     @property
     def passed(self) -> bool:
@@ -120,8 +122,13 @@ class EvalReport(BaseModel):
         groups = {group: {"questions": sum(q.group == group for q in self.questions),
                           "passed": round(self.pass_rate(group), 4)} for group in GROUPS}
         return {"mode": self.mode, "questions": len(self.questions), "passed": round(self.pass_rate(), 4),
-                "groups": groups, "retrieval_accuracy": round(self.retrieval_accuracy, 4),
+                "groups": groups, "reply_ms": {"p50": round(self.latency(0.5), 1), "p95": round(self.latency(0.95), 1)}, "retrieval_accuracy": round(self.retrieval_accuracy, 4),
                 "fact_coverage": round(self.fact_coverage, 4), "routing_accuracy": round(self.routing_accuracy, 4)}
+
+    def latency(self, quantile: float) -> float:
+        """Milliseconds from question to reply, tool calls included, at `quantile` over the questions."""
+        times = sorted(q.ms for q in self.questions)
+        return times[min(len(times) - 1, int(quantile * len(times)))] if times else 0.0
 
     def meets_target(self, target: float = TARGET) -> bool:
         return self.pass_rate() >= target and all(self.pass_rate(group) >= target for group in GROUPS
@@ -143,7 +150,8 @@ class EvalReport(BaseModel):
         table.add_row("all", str(len(self.questions)), str(sum(q.passed for q in self.questions)),
                       f"{self.pass_rate():.1%}", style="bold")
         table.caption = (f"target {TARGET:.0%} overall and per group · category top-1 {self.retrieval_accuracy:.1%} · "
-                         f"facts {self.fact_coverage:.1%} · routing {self.routing_accuracy:.1%}")
+                         f"facts {self.fact_coverage:.1%} · routing {self.routing_accuracy:.1%} · reply p50 "
+                         f"{self.latency(0.5):.1f} ms, p95 {self.latency(0.95):.1f} ms")
         return table
 
     def failures_table(self) -> Table:
@@ -190,8 +198,9 @@ async def ask(profile: Profile, question: EvalQuestion, *, hear: Callable[[str, 
         said = await hear(earlier, question.lang) if hear else earlier
         history = (await converse(profile.agent, profile.tools, history, said)).history
     heard = await hear(question.ask, question.lang) if hear else None
+    started = time.perf_counter()
     exchange = await converse(profile.agent, profile.tools, history, heard if heard is not None else question.ask)
-    return score(question, exchange, heard)
+    return score(question, exchange, heard).model_copy(update={"ms": (time.perf_counter() - started) * 1000})
 
 
 def score(question: EvalQuestion, exchange: Exchange, heard: str | None = None) -> QuestionResult:

@@ -110,7 +110,8 @@ def centers(result: dict[str, Any], lang: Lang) -> list[str]:
             return [f"예시 자료로는 {location} 근처 {models.with_particle(what, '으로')} {models.with_particle(name, '이')} 약 "
                     f"{first['distance_km']}킬로미터 거리에 있어요.",
                     "예시라서 실제 장소가 아니에요. 실제 위치는 구청이나 주민센터에 확인하세요."]
-        lines = [f"{location} 근처 가장 가까운 {what}는 {name}, 약 {first['distance_km']}킬로미터 거리예요."]
+        lines = [f"{location} 근처 가장 가까운 {models.with_particle(what, '은')} {name}, 약 {first['distance_km']}킬로미터 "
+                 "거리예요."]
         if len(found) > 1:
             lines.append(f"그다음은 {_without_sample_mark(found[1]['name'])}, 약 {found[1]['distance_km']}킬로미터예요.")
         return lines
