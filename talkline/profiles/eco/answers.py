@@ -127,9 +127,8 @@ class AnswerWriter:
                 opening, first = word, first[len(word):].lstrip(" ,:")
         if verdict is not None and not opening:
             opening = _yes_no(verdict, lang)
-        if not named and lang == "ko":
-            head = first.split(" ", 1)[0]
-            first = f"{name} {first}" if head.endswith(("은", "는")) else f"{models.with_particle(name, '은')} {first}"
+        if not named and lang == "ko":  # "페트병 뚜껑은 …" when the answer opens with its topic, else "페트병은 …"
+            first = f"{name} {first}" if _subject_phrase(first) else f"{models.with_particle(name, '은')} {first}"
         elif not named:
             first = f"For {_article(name, lang)}, {first[:1].lower()}{first[1:]}"
         if opening and lang == "ko":

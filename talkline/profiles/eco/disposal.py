@@ -70,7 +70,7 @@ class DisposalGuide:
         if subject is not None:
             item = self.kb.item(subject.target)
             asked = read_question(query, mentions, subject, self.kb, lang)
-            said = query[subject.start:subject.end]
+            said = subject.name if subject.misspelt else query[subject.start:subject.end]
             return self._answer(query, item, said, 1.0, self._detail(mentions, item), asked, [], lang,
                                 matched=subject.name)
         return self._guess(query, mentions, lang)

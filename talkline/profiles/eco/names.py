@@ -60,6 +60,7 @@ class Mention:
     end: int
     topic: bool = False  # marked by 은/는/이/가: what the sentence is about
     particle: str = ""  # what follows the name inside its word (은, 이랑, ...)
+    misspelt: bool = False  # matched through a common misspelling: say the listed name back, not the typo
 
     def inside(self, other: Mention) -> bool:
         return other.start <= self.start and self.end <= other.end and (self.start, self.end) != (other.start, other.end)
@@ -75,6 +76,7 @@ class _Name:
     name: str
     key: str  # compact letters (Korean path) or stemmed words joined by spaces (English path)
     latin: bool
+    misspelt: bool = False
 
 
 class NameMatcher:
@@ -83,12 +85,14 @@ class NameMatcher:
     def __init__(self, kb: KnowledgeBase) -> None:
         names: list[_Name] = []
         for item in kb:
-            names += [_name("item", item.id, variant) for name in item.names() for variant in _spellings(name)]
+            names += [_name("item", item.id, name, variant) for name in item.names() for variant in _spellings(name)]
         for category in kb.categories:
             names += [_name("category", category.id, name) for name in category.aliases.all()]
         for kind, terms in kb.detail_terms.items():
             names += [_name("detail", kind, term) for term in terms.all()]
-        names = list({(name.kind, name.target, name.key): name for name in names if name.key}.values())
+        # one entry per key; a listed spelling (쇼파 is listed) wins over the same letters as a misspelling
+        names = list({(name.kind, name.target, name.key): name
+                      for name in sorted(names, key=lambda name: not name.misspelt) if name.key}.values())
         self._korean: dict[str, list[_Name]] = {}  # by first letter
         self._latin: dict[str, list[tuple[list[str], _Name]]] = {}  # by first stemmed word
         for name in names:
@@ -137,7 +141,7 @@ class NameMatcher:
                     continue
                 start, stop = positions[k], positions[end - 1] + 1
                 mentions.append(Mention(name.kind, name.target, name.name, start, stop, rest.startswith(TOPIC_PARTICLES),
-                                        rest))
+                                        rest, name.misspelt))
         return mentions
 
     def _latin_mentions(self, text: str) -> list[Mention]:
@@ -170,12 +174,14 @@ def shared_matcher() -> NameMatcher:
         return _build_shared()
 
 
-def _name(kind: Kind, target: str, name: str) -> _Name:
-    lowered = unicodedata.normalize("NFC", name).lower()
+def _name(kind: Kind, target: str, name: str, spelled: str | None = None) -> _Name:
+    """A listed name, keyed by itself or by one of its common misspellings (`spelled`)."""
+    lowered = unicodedata.normalize("NFC", spelled or name).lower()
+    misspelt = spelled is not None and spelled != name
     if detect_language(lowered) == "en" and not re.search(r"[·]", lowered):
         stems = [models.stem(word) for word in _LATIN_WORD.findall(lowered.replace("-", " "))]
-        return _Name(kind, target, name, " ".join(stems), True)
-    return _Name(kind, target, name, "".join(char for char in lowered if _WORD.match(char)), False)
+        return _Name(kind, target, name, " ".join(stems), True, misspelt)
+    return _Name(kind, target, name, "".join(char for char in lowered if _WORD.match(char)), False, misspelt)
 
 
 def _spellings(name: str) -> list[str]:
