@@ -79,7 +79,7 @@ class AnswerWriter:
         steps = list(category.steps.get(lang))
         verdict = self.verdict(category, asked)
         if verdict is not None:
-            return _fit([self._verdict_sentence(verdict, name, category, asked, lang), *steps])
+            return _fit([self._verdict_sentence(verdict, name, category, asked, lang, article=False), *steps])
         if lang == "ko":
             lead = f"{models.with_particle(name, '은')} {steps[0]}"
         else:
@@ -145,7 +145,8 @@ class AnswerWriter:
             return []
         return list(category.steps.get(lang))
 
-    def _verdict_sentence(self, agree: bool, name: str, category: Category, asked: Asked, lang: Lang) -> str:
+    def _verdict_sentence(self, agree: bool, name: str, category: Category, asked: Asked, lang: Lang, *,
+                          article: bool = True) -> str:
         holds = agree != asked.denied
         claimed = asked.claims[0]
         if lang == "ko":
@@ -164,7 +165,7 @@ class AnswerWriter:
             return f"{'네' if asked.denied else '아니요'}, {subject} {models.with_particle(other, '이')} 아니라 " \
                    f"{copula(kind)}."
         many = plural(name)
-        the = _article(name, lang)
+        the = _article(name, lang) if article else name
         where = category.short.en
         goes = "they go" if many else "it goes"
         if claimed == RECYCLABLE:

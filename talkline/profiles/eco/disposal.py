@@ -151,6 +151,8 @@ class DisposalGuide:
         rival = next((hit for hit in hits[1:] if hit.category != top.category), None)
         if rival is not None and _too_close(top, rival):
             return self._ask_between(query, [top, rival], lang)
+        if top.kind == "category" and any(m.kind == "category" for m in mentions):
+            return self._unknown(query, hits, lang)  # "두리안 껍질 음쓰야?": the bin is named, the thing is not known
         if top.kind == "category":
             category = self.kb.category(top.target)
             name = _spoken_name(query, top, None, category, lang)
