@@ -70,7 +70,8 @@ class AnswerWriter:
             return _fit([*self._branches(item, name, category, asked, lang), *how])
         action = item.lead or category.action
         if verdict is None:
-            return _fit([render(action.get(lang), _article(name, lang), lang), *why, *how])
+            lead = render(action.get(lang), _article(name, lang), lang)
+            return _fit([lead, *why, *(_without_bin(line, lead) for line in how)] if lang == "ko" else [lead, *why, *how])
         lead = self._verdict_sentence(verdict, name, category, asked, lang)
         place = render(item.lead.get(lang), None if lang == "ko" else _article(name, lang), lang) if item.lead else ""
         return _fit([lead, place, *(why if not verdict or item.not_in else []), *how])
@@ -199,6 +200,23 @@ def _fit(lines: list[str]) -> list[str]:
         if key and not any(_repeats(key, compact(earlier)) for earlier in kept):
             kept.append(line)
     return kept[:MAX_SENTENCES]
+
+
+BINS = ("종량제봉투", "플라스틱류", "비닐류", "종이류", "종이팩 수거함", "스티로폼", "캔·고철류", "캔류", "고철",
+        "유리병 수거함", "의류수거함", "폐건전지 수거함")
+_BIN_ENDING = re.compile(r"(?:일반 )?({bins})(?:에|으로|로) (넣으세요|버리세요|내놓으세요|넣어 주세요|내놓으면 돼요)"
+                         .format(bins="|".join(map(re.escape, BINS))))
+
+
+def _without_bin(sentence: str, lead: str) -> str:
+    """"끈을 잘라서 종량제봉투에 넣으세요" after a lead that already said 종량제봉투: "끈을 잘라서 넣으세요"."""
+    def drop(match: re.Match[str]) -> str:
+        if match.group(1).split()[0] not in lead:
+            return match.group(0)
+        bagged = match.group(1) == "종량제봉투" and match.group(2).startswith("넣")
+        return "버리세요" if bagged else match.group(2)
+
+    return _BIN_ENDING.sub(drop, sentence)
 
 
 def _subject_phrase(sentence: str) -> str:
