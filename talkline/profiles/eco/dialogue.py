@@ -232,7 +232,7 @@ class Planner:
         result = previous.result
         if result.get("status") == "clarify" and len(models.terms(text)) <= 3:
             return f"{previous.arguments.get('query', '')} {text}".strip()
-        topic = result.get("matched_name") if result.get("item") else None
+        topic = (result.get("said") or result.get("matched_name")) if result.get("item") else None
         if result.get("status") == "answer" and topic and self._refers_back(text):
             return f"{topic}, {text}"  # the comma keeps names apart: "휴대폰, 배터리 안 빼도 돼?"
         return text

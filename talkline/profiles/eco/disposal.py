@@ -206,6 +206,7 @@ class DisposalGuide:
             "item": {"id": item.id, "name": item.name(lang)},
             "category": {"id": where.id, "name": where.name.get(lang), "group": where.group},
             "matched_name": matched or said,
+            "said": name,  # the item as the asker called it, for follow-ups
             "confidence": round(sure, 2),
             "alternatives": alternatives,
             "asked": {"yes_no": asked.yes_no, "expected": list(asked.claims), "denied": asked.denied},

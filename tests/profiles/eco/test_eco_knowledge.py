@@ -86,8 +86,11 @@ def test_the_knowledge_base_covers_what_households_ask() -> None:
     assert len(kb.items) >= 250
     for item in kb:
         assert len(item.ko) >= 2 and item.en, item.id  # a display name and at least one colloquial name
-    names = [name.replace(" ", "").lower() for item in kb for name in item.names()]
-    assert len(names) == len(set(names)), "a name may belong to one item only"
+    owners: dict[str, set[str]] = {}
+    for item in kb:
+        for name in item.names():
+            owners.setdefault(name.replace(" ", "").lower(), set()).add(item.id)
+    assert not {name: ids for name, ids in owners.items() if len(ids) > 1}, "a name may belong to one item only"
     conditions = {kind for item in kb for kind, detail in item.details.items() if detail.category}
     assert {"dirty", "large", "plastic_made", "coated"} <= conditions  # a condition that changes the bin
     assert {"tangerine_peel", "shells", "cooking_oil", "meat_fat", "egg_tray", "ecig_device", "potting_soil",
