@@ -12,7 +12,14 @@ from talkline.engines.local import load_local_engines
 from talkline.engines.pool import InferencePool
 from talkline.profiles.base import Profile
 from talkline.profiles.eco.driver import converse
-from talkline.profiles.eco.evaluate import EvalQuestion, EvalReport, check_facts, evaluate, load_questions, score
+from talkline.profiles.eco.evaluate import (
+    EvalQuestion,
+    EvalReport,
+    check_facts,
+    evaluate,
+    load_questions,
+    score,
+)
 from talkline.profiles.eco.spoken import evaluate_spoken, spread
 
 
