@@ -25,6 +25,7 @@ DISPOSAL, BULK, CENTERS, PRICE, WEATHER = ("search_waste_disposal", "get_bulk_wa
                                            "search_recycling_center", "get_recyclable_price", "get_weather")
 TOOL_NAMES = (DISPOSAL, BULK, CENTERS, PRICE, WEATHER)
 MAX_ITEM_CHARS = 100
+MAX_TEXT_CHARS = 500
 
 # words that signal what the user wants (Korean matched from the start of a word, English whole words)
 WEATHER_WORDS = ("날씨", "기온", "비 와", "비와", "비가 와", "비 온", "눈 와", "눈이 와", "weather", "rain", "raining",
@@ -98,7 +99,8 @@ def read_history(turns: Sequence[Turn]) -> History:
             call = calls[turn.call_id]
             answered.append(Answered(call.name, parse_json(call.arguments), parse_json(turn.output)))
     previous = turns[users[-2]] if len(users) > 1 else None
-    return History(text=last_user_text(list(turns)).strip(), earlier=answered,
+    text = last_user_text(list(turns)).strip()[:MAX_TEXT_CHARS]  # the work per question stays bounded
+    return History(text=text, earlier=answered,
                    previous_text=previous.text if isinstance(previous, Message) else "")
 
 
