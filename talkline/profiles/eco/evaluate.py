@@ -194,12 +194,14 @@ async def evaluate(profile: Profile, questions: Sequence[EvalQuestion] | None = 
 async def ask(profile: Profile, question: EvalQuestion, *, hear: Callable[[str, Lang], Any] | None = None
               ) -> QuestionResult:
     history: tuple[Turn, ...] = ()
+    language = question.lang if hear else None  # a spoken session declares its language, as a call would
     for earlier in question.before:
         said = await hear(earlier, question.lang) if hear else earlier
-        history = (await converse(profile.agent, profile.tools, history, said)).history
+        history = (await converse(profile.agent, profile.tools, history, said, language=language)).history
     heard = await hear(question.ask, question.lang) if hear else None
     started = time.perf_counter()
-    exchange = await converse(profile.agent, profile.tools, history, heard if heard is not None else question.ask)
+    exchange = await converse(profile.agent, profile.tools, history, heard if heard is not None else question.ask,
+                              language=language)
     return score(question, exchange, heard).model_copy(update={"ms": (time.perf_counter() - started) * 1000})
 
 
