@@ -30,7 +30,7 @@ Material = Annotated[str, Field(min_length=1, max_length=60, description="Materi
 Region = Annotated[str | None, Field(max_length=60, description="Region or city, e.g. '수도권', 'Busan'. Omit for the national average.")]
 
 
-INDEX_BUILD_TIMEOUT_S = 90.0
+INDEX_BUILD_TIMEOUT_S = 180.0  # the first lookup in a process may wait for the index build (e5 over every item)
 
 
 def language(context: ToolContext, *texts: str | None) -> Lang:
