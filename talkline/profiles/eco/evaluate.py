@@ -142,7 +142,7 @@ class EvalReport(BaseModel):
         table = Table(title=f"eco evaluation ({self.mode})")
         for column in ("group", "questions", "passed", "share"):
             table.add_column(column, justify="right" if column != "group" else "left")
-        names = {"ko": "Korean (colloquial)", "en": "English", "follow_up": "follow-ups"}
+        names = {"ko": "Korean", "en": "English", "follow_up": "follow-ups"}
         for group in GROUPS:
             chosen = [q for q in self.questions if q.group == group]
             table.add_row(names[group], str(len(chosen)), str(sum(q.passed for q in chosen)),
