@@ -31,7 +31,7 @@ async def test_a_voice_message_is_answered_with_progress_and_audio(server: LiveS
     assert result.exit_code == 0, result.output
     heard = next(line for line in result.output.splitlines() if line.startswith("You:"))[4:]
     assert heard.strip() == QUESTION
-    assert "Talkline: Put clear PET bottles" in result.output
+    assert "Talkline: Put the" in result.output and "clear PET bottle bin" in result.output
     assert "search_waste_disposal" in result.output and "reconnections │ 0" in result.output
     assert decode_audio(reply.read_bytes()).duration_ms > 3000
 

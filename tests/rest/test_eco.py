@@ -14,7 +14,7 @@ from tests.rest.conftest import RestServer
 from tests.speech import english_speech, word_error_rate
 
 QUESTION = "How do I throw away a water bottle?"
-ANSWER_START = "Put clear PET bottles in the clear PET bottle bin."
+ANSWER_START = "Put the water bottle in the clear PET bottle bin."
 
 
 async def test_eco_answers_from_its_knowledge_base(client: AsyncOpenAI) -> None:

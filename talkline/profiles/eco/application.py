@@ -29,13 +29,21 @@ def profiles(pool: InferencePool | None) -> list[Profile]:
 
 def evaluate(
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the full report as JSON here.")] = None,
+    spoken: Annotated[bool, typer.Option(help="Say each question (Piper, espeak-ng) and ask what whisper heard.")] = False,
+    limit: Annotated[int | None, typer.Option(help="Spoken: only this many questions, spread over the set.")] = None,
 ) -> None:
-    """Retrieval accuracy and answer fact coverage of eco on its labelled question set."""
+    """Answer-level pass rate of eco on its labelled questions, per group (Korean, English, follow-ups)."""
     from rich.console import Console
 
-    from talkline.profiles.eco.evaluate import run_evaluation
+    if spoken:
+        from talkline.profiles.eco.spoken import run_spoken_evaluation
+        from talkline.settings import Settings
 
-    report = run_evaluation()
+        report = run_spoken_evaluation(Settings().data_dir, limit)
+    else:
+        from talkline.profiles.eco.evaluate import run_evaluation
+
+        report = run_evaluation()
     Console().print(report.table())
     if json_out is not None:
         json_out.write_text(report.to_json())

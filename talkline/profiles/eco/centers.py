@@ -1,16 +1,17 @@
-"""Recycling centres and drop-off boxes near a place, from a bundled sample data set."""
+"""Recycling centres and drop-off boxes near a place, from the operator's centre file (docs/eco-data.md)."""
 
 from __future__ import annotations
 
 import functools
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-import yaml
-from pydantic import BaseModel, ConfigDict
-
-from talkline.profiles.eco.knowledge import DATA_DIR, Lang, Text
+from talkline.profiles.eco.knowledge import Lang, Text
+from talkline.profiles.eco.operator import EcoDataError, Source, number, read_table, required_text, source_for
 from talkline.profiles.eco.places import Gazetteer, Place, haversine_km
+from talkline.profiles.eco.text import compact
 
 CenterType = Literal["reuse_center", "clothing", "battery", "lamp", "small_electronics", "medicine"]
 CENTER_TYPES: tuple[str, ...] = get_args(CenterType)
@@ -26,24 +27,32 @@ NEARBY_KM = 30.0  # beyond this the sample data has nothing useful "near" the us
 RESULTS = 3
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+COLUMNS = ("시설명", "시설구분", "시도명", "시군구명", "소재지도로명주소", "위도", "경도", "데이터기준일자")
+KIND_NAMES = {"재활용센터": "reuse_center", "재사용센터": "reuse_center", "의류수거함": "clothing",
+              "폐건전지수거함": "battery", "폐형광등수거함": "lamp", "소형폐가전수거함": "small_electronics",
+              "폐휴대폰수거함": "small_electronics", "폐의약품수거함": "medicine"}
 
 
-class Center(_Frozen):
-    id: str
+@dataclass(frozen=True, slots=True)
+class Center:
     name: Text
-    district: str
-    address: Text
+    district: str  # 시군구명 as written in the file
+    address: str
+    phone: str | None
     lat: float
     lon: float
     accepts: tuple[CenterType, ...]
+    as_of: str
 
 
-class CenterDirectory(_Frozen):
-    sample: bool
-    notice: Text
-    centers: tuple[Center, ...]
+class CenterDirectory:
+    def __init__(self, source: Source, centers: list[Center]) -> None:
+        self.source = source
+        self.centers = centers
+
+    @property
+    def sample(self) -> bool:
+        return self.source.sample
 
     def nearest(self, place: Place, kind: CenterType | None, limit: int = RESULTS) -> list[tuple[Center, float]]:
         fitting = [center for center in self.centers if kind is None or kind in center.accepts]
@@ -52,17 +61,37 @@ class CenterDirectory(_Frozen):
         return ranked[:limit]
 
 
+def load_centers(path: Path | None = None) -> CenterDirectory:
+    return _load(source_for("centers", path))
+
+
 @functools.cache
-def load_centers(path: Path = DATA_DIR / "recycling_centers.yaml") -> CenterDirectory:
-    with path.open(encoding="utf-8") as handle:
-        return CenterDirectory.model_validate(yaml.safe_load(handle))
+def _load(source: Source) -> CenterDirectory:
+    centers = []
+    for row in read_table(source, COLUMNS):
+        kinds = []
+        for word in re.split(r"[|,·/]", required_text(source, row, "시설구분")):
+            kind = KIND_NAMES.get(compact(word))
+            if kind is None:
+                raise EcoDataError(f"{source.path} line {row.line}: 시설구분 {word.strip()!r} is not one of "
+                                   f"{', '.join(KIND_NAMES)}")
+            kinds.append(kind)
+        name = required_text(source, row, "시설명")
+        centers.append(Center(
+            name=Text(ko=name, en=row.text("시설명_영문") or name), district=required_text(source, row, "시군구명"),
+            address=row.text("소재지도로명주소"), phone=row.text("전화번호") or None,
+            lat=number(source, row, "위도", minimum=33.0, maximum=39.0),
+            lon=number(source, row, "경도", minimum=124.0, maximum=132.0),
+            accepts=tuple(dict.fromkeys(kinds)), as_of=required_text(source, row, "데이터기준일자")))
+    return CenterDirectory(source, centers)
 
 
 def recycling_centers(directory: CenterDirectory, places: Gazetteer, location: str, kind: CenterType | None,
                       lang: Lang) -> dict[str, Any]:
     """The `search_recycling_center` tool result: the nearest sample centres with distances."""
     place = places.resolve(location)
-    base: dict[str, Any] = {"sample": directory.sample, "notice": directory.notice.get(lang),
+    base: dict[str, Any] = {"sample": directory.sample,
+                            "source": {"file": directory.source.name, "sample": directory.sample},
                             "type": kind, "type_name": TYPE_NAMES[kind].get(lang) if kind else None}
     if place is None:
         examples = [p.name(lang) for p in places.places if p.kind == "district"][:5]
@@ -79,9 +108,10 @@ def recycling_centers(directory: CenterDirectory, places: Gazetteer, location: s
 
 
 def _center(center: Center, km: float, places: Gazetteer, lang: Lang) -> dict[str, Any]:
-    return {"id": center.id, "name": center.name.get(lang), "address": center.address.get(lang),
-            "district": places.get(center.district).name(lang), "distance_km": round(km, 1),
-            "lat": center.lat, "lon": center.lon,
+    district = places.resolve(center.district)
+    return {"name": center.name.get(lang), "address": center.address, "phone": center.phone,
+            "district": district.name(lang) if district else center.district, "distance_km": round(km, 1),
+            "lat": center.lat, "lon": center.lon, "as_of": center.as_of,
             "accepts": [TYPE_NAMES[kind].get(lang) for kind in center.accepts]}
 
 

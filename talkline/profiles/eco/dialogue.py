@@ -14,38 +14,43 @@ from typing import Any
 
 from talkline.agent.history import Message, ToolCall, ToolOutput, Turn, last_user_text
 from talkline.profiles.eco import models
-from talkline.profiles.eco.bulk import FeeTable
+from talkline.profiles.eco.bulk import FeeTable, named_size
 from talkline.profiles.eco.knowledge import KnowledgeBase, Lang
+from talkline.profiles.eco.names import NameMatcher, shared_matcher
 from talkline.profiles.eco.places import Gazetteer, Place
 from talkline.profiles.eco.prices import PriceTable
-from talkline.profiles.eco.text import compact, find_phrase
+from talkline.profiles.eco.text import find_phrase
 
 DISPOSAL, BULK, CENTERS, PRICE, WEATHER = ("search_waste_disposal", "get_bulk_waste_info",
                                            "search_recycling_center", "get_recyclable_price", "get_weather")
 TOOL_NAMES = (DISPOSAL, BULK, CENTERS, PRICE, WEATHER)
+MAX_ITEM_CHARS = 100
+MAX_TEXT_CHARS = 500
 
 # words that signal what the user wants (Korean matched from the start of a word, English whole words)
 WEATHER_WORDS = ("날씨", "기온", "비 와", "비와", "비가 와", "비 온", "눈 와", "눈이 와", "weather", "rain", "raining",
                  "forecast", "temperature", "snowing")
 PRICE_WORDS = ("시세", "가격", "단가", "매입가", "고물상", "kg당", "킬로당", "키로당", "얼마에 팔", "얼마 받", "팔면",
                "price", "prices", "sell", "selling", "worth", "per kg", "per kilo", "scrap value", "pay for")
-CENTER_WORDS = ("재활용센터", "재활용 센터", "재사용센터", "근처", "가까운", "주변", "어디 있", "어디있", "위치",
-                "near", "nearest", "nearby", "close to", "recycling center", "recycling centre", "reuse center",
-                "reuse centre", "drop-off", "drop off", "collection point")
+# a place search needs a place: these words ask for one ("근처", "nearest"); "where can I drop off
+# expired medicine?" names none and is a disposal question
+CENTER_WORDS = ("재활용센터", "재활용 센터", "재사용센터", "근처", "가까운", "주변", "near", "nearest", "nearby",
+                "close to", "around here", "recycling center", "recycling centre", "reuse center", "reuse centre")
 FEE_WORDS = ("수수료", "스티커", "비용", "요금", "얼마", "신고", "예약", "fee", "fees", "cost", "costs",
              "how much", "sticker", "book", "booking", "pick-up", "pickup")
 BULK_WORDS = ("대형폐기물", "대형 폐기물", "대형쓰레기", "bulky", "large item")
-FOLLOW_UP_CUES = ("그럼", "그러면", "그건", "그거", "그것", "이건", "이거", "저건", "그리고", "and the", "and what",
-                  "what about", "how about", "and if", "what if", "then", "it")
+FOLLOW_UP_CUES = ("그럼", "그러면", "그건", "그거", "그것", "이건", "이거", "저건", "그리고", "그럼요", "and the",
+                  "and what", "what about", "how about", "and if", "what if", "then", "it", "its", "they", "them")
 CENTER_KINDS: dict[str, tuple[str, ...]] = {
-    "battery": ("건전지", "배터리", "battery", "batteries"),
-    "lamp": ("형광등", "전구", "조명", "lamp", "lamps", "bulb", "bulbs", "tube", "tubes"),
-    "clothing": ("헌옷", "옷", "의류", "clothes", "clothing"),
-    "medicine": ("의약품", "약국", "알약", "약", "medicine", "medicines", "pills", "drugs"),
-    "small_electronics": ("휴대폰", "핸드폰", "소형가전", "소형 가전", "가전", "phone", "phones", "electronics"),
+    "battery": ("건전지", "폐건전지", "배터리", "폐배터리", "battery", "batteries"),
+    "lamp": ("형광등", "폐형광등", "전구", "조명", "lamp", "lamps", "bulb", "bulbs", "tube", "tubes"),
+    "clothing": ("헌옷", "옷", "의류", "의류수거함", "clothes", "clothing"),
+    "medicine": ("의약품", "폐의약품", "약국", "알약", "약", "medicine", "medicines", "pills", "drugs"),
+    "small_electronics": ("휴대폰", "핸드폰", "소형가전", "소형 가전", "가전", "폐가전", "phone", "phones", "electronics"),
     "reuse_center": ("재활용센터", "재활용 센터", "재사용", "중고", "reuse", "second-hand", "recycling center",
                      "recycling centre"),
 }
+HOW_WORDS = ("어떻게", "어떡", "어케", "방법", "how do", "how should", "how to")
 GREETINGS = ("안녕", "hello", "hi", "hey")
 THANKS = ("고마", "감사", "땡큐", "thank", "thanks", "cheers")
 
@@ -94,7 +99,8 @@ def read_history(turns: Sequence[Turn]) -> History:
             call = calls[turn.call_id]
             answered.append(Answered(call.name, parse_json(call.arguments), parse_json(turn.output)))
     previous = turns[users[-2]] if len(users) > 1 else None
-    return History(text=last_user_text(list(turns)).strip(), earlier=answered,
+    text = last_user_text(list(turns)).strip()[:MAX_TEXT_CHARS]  # the work per question stays bounded
+    return History(text=text, earlier=answered,
                    previous_text=previous.text if isinstance(previous, Message) else "")
 
 
@@ -111,22 +117,20 @@ def says_any(text: str, phrases: Sequence[str]) -> bool:
 
 
 class Planner:
-    def __init__(self, kb: KnowledgeBase, places: Gazetteer, fees: FeeTable, prices: PriceTable) -> None:
+    def __init__(self, kb: KnowledgeBase, places: Gazetteer, fees: FeeTable, prices: PriceTable,
+                 matcher: NameMatcher | None = None) -> None:
         self.kb = kb
         self.places = places
         self.fees = fees
         self.prices = prices
-        self._detail_terms = [term for terms in kb.detail_terms.values() for term in terms.all()]
-        details = {compact(term) for term in self._detail_terms}
-        self._item_names = [name for name in {name for item in kb for name in item.names()}
-                            if len(compact(name)) > 1 and compact(name) not in details]
+        self.matcher = matcher or shared_matcher()
 
     def plan(self, turns: Sequence[Turn], lang: Lang) -> Plan:
         history = read_history(turns)
         text = history.text
         if not text:
             return Plan(reply=_prompt(lang))
-        if _is_small_talk(text) and not says_any(text, self._detail_terms):
+        if _is_small_talk(text) and not self.matcher.find(text):
             return Plan(reply=_small_talk(text, lang))
         place = self.places.mentioned(text)
         if says_any(text, WEATHER_WORDS):
@@ -137,6 +141,8 @@ class Planner:
             return self._centers(history, place, lang)
         if self._asks_fee(text):
             return self._bulk(text, place, lang)
+        if (size := self._size_follow_up(history)) is not None:
+            return size
         if place is not None and not self._names_item(text) and (elsewhere := self._elsewhere(history, place, lang)):
             return elsewhere
         return Plan(calls=(Call(DISPOSAL, {"query": self._disposal_query(history)}),))
@@ -150,9 +156,9 @@ class Planner:
             if answer.name != DISPOSAL or result.get("status") != "answer":
                 continue
             if (result.get("category") or {}).get("group") == "bulk" and result.get("item"):
-                fee = self.fees.find(result["matched_name"]) or self.fees.find(result["item"]["name"])
-                if fee is not None:
-                    return Plan(calls=(Call(BULK, {"item": fee.ko[0] if result["language"] == "ko" else fee.en[0]}),))
+                item = models.content_phrase(result.get("query", ""))[:MAX_ITEM_CHARS] or result["item"]["name"]
+                if self.fees.options(item) or self.fees.options(result["item"]["name"]):
+                    return Plan(calls=(Call(BULK, {"item": item if self.fees.options(item) else result["item"]["name"]}),))
         return None
 
     # ------------------------------------------------------------------ intents
@@ -181,15 +187,24 @@ class Planner:
         return Plan(calls=(Call(CENTERS, arguments),))
 
     def _bulk(self, text: str, place: Place | None, lang: Lang) -> Plan:
-        fee = self.fees.find(text)
-        item = (fee.ko[0] if lang == "ko" else fee.en[0]) if fee else _content(text)
-        arguments: dict[str, Any] = {"item": item}
+        arguments: dict[str, Any] = {"item": (models.content_phrase(text) or text)[:MAX_ITEM_CHARS]}
         if place is not None and place.district:
             arguments["district"] = place.name(lang)
         return Plan(calls=(Call(BULK, arguments),))
 
+    def _size_follow_up(self, history: History) -> Plan | None:
+        """"3인용이면요?" after a bulky item's fee: the fee of that size."""
+        previous = history.last(BULK)
+        if previous is None or self._names_item(history.text):
+            return None
+        item = str(previous.arguments.get("item", ""))
+        if not named_size(history.text, self.fees.options(item)):
+            return None
+        arguments = previous.arguments | {"item": f"{item} {history.text}"[:MAX_ITEM_CHARS]}
+        return Plan(calls=(Call(BULK, arguments),))
+
     def _asks_fee(self, text: str) -> bool:
-        return says_any(text, FEE_WORDS) and (says_any(text, BULK_WORDS) or self.fees.find(text) is not None)
+        return says_any(text, FEE_WORDS) and (says_any(text, BULK_WORDS) or bool(self.fees.options(text)))
 
     def _elsewhere(self, history: History, place: Place, lang: Lang) -> Plan | None:
         """"강남역은요?", "부산은?": the last place-based question again, for this place."""
@@ -210,7 +225,8 @@ class Planner:
 
     # ------------------------------------------------------------------ follow-ups
     def _disposal_query(self, history: History) -> str:
-        """The question to look up; a follow-up ("그럼 뚜껑은?") borrows the item it refers to."""
+        """The question to look up. A follow-up that names no item ("그럼 뚜껑은?", "찌그러뜨려도 돼?",
+        "종이로 버려도 돼?") is about the previous item; a newly named item always wins."""
         text = history.text
         previous = history.last(DISPOSAL)
         if previous is None or self._names_item(text):
@@ -218,15 +234,24 @@ class Planner:
         result = previous.result
         if result.get("status") == "clarify" and len(models.terms(text)) <= 3:
             return f"{previous.arguments.get('query', '')} {text}".strip()
-        named = (result.get("item") or result.get("category") or {}).get("name")
-        topic = result.get("matched_name") if result.get("language") == "ko" else named
-        refers_back = says_any(text, self._detail_terms) or says_any(text, FOLLOW_UP_CUES)
-        if result.get("status") == "answer" and topic and refers_back:
-            return f"{topic} {text}"
+        topic = (result.get("said") or result.get("matched_name")) if result.get("item") else None
+        if result.get("status") == "answer" and topic and self._refers_back(text):
+            return f"{topic}, {text}"  # the comma keeps names apart: "휴대폰, 배터리 안 빼도 돼?"
         return text
 
     def _names_item(self, text: str) -> bool:
-        return says_any(text, self._item_names)
+        """Whether `text` names an item outright (a bare part word such as 뚜껑 does not count)."""
+        mentions = self.matcher.find(text)
+        parts = {(m.start, m.end) for m in mentions if m.kind == "detail"}
+        return any(m.kind == "item" and (m.start, m.end) not in parts for m in mentions)
+
+    def _refers_back(self, text: str) -> bool:
+        """A part, a condition, a cue word, or a bin to check ("플라스틱이야?"), but not a new
+        how-question about a whole category ("음쓰 어떻게 버려?")."""
+        mentions = self.matcher.find(text)
+        if any(m.kind == "detail" for m in mentions) or says_any(text, FOLLOW_UP_CUES):
+            return True
+        return any(m.kind == "category" for m in mentions) and not says_any(text, HOW_WORDS)
 
 
 def _center_kind(text: str) -> str | None:

@@ -47,14 +47,22 @@ class Texts(_Frozen):
         return self.ko + self.en
 
 
+class Detail(Text):
+    """The answer about a part or a condition of an item; `in` when that condition changes the bin."""
+
+    category: str | None = Field(default=None, alias="in")
+
+
 class Category(_Frozen):
     id: str
     group: Group
     name: Text
     short: Text
+    kind: Text  # what a thing of this category *is*, for "네, 귤 껍질은 음식물쓰레기예요"
     aliases: Texts
     action: Text  # one spoken sentence with an `{item|particle}` slot
     steps: Texts
+    details: dict[str, Detail] = Field(default_factory=dict)  # defaults for every item of the category
 
 
 class Item(_Frozen):
@@ -62,10 +70,13 @@ class Item(_Frozen):
     category: str = Field(alias="in")
     ko: tuple[str, ...]
     en: tuple[str, ...]
+    lead: Text | None = None  # the first sentence instead of the category's action: both branches, or the real place
+    mostly: bool | None = None  # set when `lead` gives two branches: whether the item's own bin is the usual one
+    drain_ok: bool = False  # what may go down the sink once strained (broth); everything else may not
     say: Text | None = None
     not_in: str | None = None
     why: Text | None = None
-    details: dict[str, Text] = Field(default_factory=dict)
+    details: dict[str, Detail] = Field(default_factory=dict)
 
     def name(self, lang: Lang) -> str:
         return self.ko[0] if lang == "ko" else self.en[0]
@@ -92,12 +103,19 @@ class KnowledgeBase(_Frozen):
     def _references_exist(self) -> KnowledgeBase:
         categories = {category.id for category in self.categories}
         items = {item.id for item in self.items}
+        if len(items) != len(self.items):
+            raise ValueError("item ids must be unique")
+        for owner, details in [(f"category {c.id}", c.details) for c in self.categories] + \
+                [(f"item {item.id}", item.details) for item in self.items]:
+            if unknown := set(details) - set(self.detail_terms):
+                raise ValueError(f"{owner}: unknown detail {sorted(unknown)}")
+            for detail in details.values():
+                if detail.category is not None and detail.category not in categories:
+                    raise ValueError(f"{owner}: unknown category {detail.category!r}")
         for item in self.items:
             for ref in (item.category, item.not_in):
                 if ref is not None and ref not in categories:
                     raise ValueError(f"item {item.id}: unknown category {ref!r}")
-            if unknown := set(item.details) - set(self.detail_terms):
-                raise ValueError(f"item {item.id}: unknown detail {sorted(unknown)}")
         for clarification in self.clarify:
             if unknown := set(clarification.options) - items:
                 raise ValueError(f"clarification {clarification.terms.ko}: unknown items {sorted(unknown)}")
@@ -119,6 +137,10 @@ class KnowledgeBase(_Frozen):
 
     def category_of(self, item: Item) -> Category:
         return self._categories[item.category]
+
+    def detail(self, item: Item, kind: str) -> Detail | None:
+        """The item's own answer about `kind`, else its category's default."""
+        return item.details.get(kind) or self.category_of(item).details.get(kind)
 
     def __iter__(self) -> Iterator[Item]:
         return iter(self.items)

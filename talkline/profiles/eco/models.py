@@ -145,6 +145,11 @@ def terms(text: str) -> list[str]:
     return [word.term for word in content_words(text)]
 
 
+def stem(word: str) -> str:
+    """The English stem of a lower-case word (bottles → bottl)."""
+    return _stem(word)
+
+
 def _stem(word: str) -> str:
     stemmer = getattr(_local, "stemmer", None)
     if stemmer is None:  # snowball stemmers keep state while they work: one per thread

@@ -18,6 +18,7 @@ confidence that the fused score, being relative, cannot (see `disposal.confidenc
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from dataclasses import dataclass
 from typing import Literal
@@ -27,8 +28,14 @@ import numpy as np
 
 from talkline.profiles.eco import models
 from talkline.profiles.eco.knowledge import KnowledgeBase, load_knowledge
-from talkline.profiles.eco.text import jamo_ngrams
+from talkline.profiles.eco.text import detect_language, jamo_ngrams, similarity
 
+_HANGUL_SYLLABLE = re.compile(r"[가-힣]")
+SOUND_MIN_SYLLABLES = 3  # shorter words are one jamo from too many others (안녕 ~ 안경, 부산 ~ 우산)
+SOUND_CANDIDATES = 8
+SOUND_FLOOR = 0.8  # jamo similarity: one vowel wrong in a three-syllable word is about 0.85
+SOUND_MARGIN = 0.05
+PASSAGE_NAMES = 5  # an item's first names carry its meaning; longer passages cost far more to embed
 WEIGHTS = {"words": 0.4, "letters": 0.3, "meaning": 0.3}
 CATEGORY_DAMPING = 0.85
 # e5 cosine similarities crowd into 0.75..0.95; this range is stretched to 0..1 before fusing
@@ -77,7 +84,15 @@ class WasteIndex:
         letters = [jamo_ngrams(models.letter_text(entry.name)) for entry in self.entries]
         self._letters = _bm25(letters)
         self._letter_sets = [set(grams) for grams in letters]
-        self._vectors = models.embed_passages([entry.name for entry in self.entries])
+        # meaning: one short passage per item and language (its first names joined), not one per name:
+        # a fraction of the embedding work at start; every name of an item shares what the item means
+        keys = [(entry.kind, entry.target, detect_language(entry.name)) for entry in self.entries]
+        names: dict[tuple[str, str, str], list[str]] = {}
+        for key, entry in zip(keys, self.entries, strict=True):
+            names.setdefault(key, []).append(entry.name)
+        order = {key: index for index, key in enumerate(names)}
+        self._vectors = models.embed_passages([", ".join(group[:PASSAGE_NAMES]) for group in names.values()])
+        self._passage_of = np.array([order[key] for key in keys])
         self._damping = np.array([CATEGORY_DAMPING if e.kind == "category" else 1.0 for e in self.entries])
         self._names_of: dict[tuple[str, str], list[int]] = {}
         for index, entry in enumerate(self.entries):
@@ -88,11 +103,36 @@ class WasteIndex:
         words = _relative(self._words.get_scores(query.terms)) if query.terms else np.zeros(len(self.entries))
         query_letters = jamo_ngrams(models.letter_text(query.content))
         letters = _relative(self._letters.get_scores(query_letters))
-        dense = self._vectors @ models.embed_queries([query.content])[0]
+        dense = (self._vectors @ models.embed_queries([query.content])[0])[self._passage_of]
         meaning = np.clip((dense - DENSE_FLOOR) / DENSE_SPAN, 0.0, 1.0)
         fused = (WEIGHTS["words"] * words + WEIGHTS["letters"] * letters + WEIGHTS["meaning"] * meaning)
         fused *= self._damping
         return self._best_per_target(fused, dense, set(query_letters), limit)
+
+    def sounds_like(self, text: str) -> Hit | None:
+        """A content word of three or more syllables one or two jamo away from a listed name
+        (페투병 → 페트병, 냉장거 → 냉장고), found without embeddings: letter trigrams pick the
+        candidates, jamo similarity decides. None when no name is that close or two differ."""
+        query = analyse(text)
+        words = [word for word in query.content.split() if len(_HANGUL_SYLLABLE.findall(word)) >= SOUND_MIN_SYLLABLES]
+        if not words:
+            return None
+        scores = self._letters.get_scores(jamo_ngrams(models.letter_text(" ".join(words))))
+        ranked: list[tuple[float, int]] = []
+        for index in np.argsort(-scores)[:SOUND_CANDIDATES]:
+            name = self.entries[index].name
+            if scores[index] <= 0 or len(_HANGUL_SYLLABLE.findall(name)) < SOUND_MIN_SYLLABLES:
+                continue
+            ranked.append((max(similarity(word, name) for word in words), int(index)))
+        ranked.sort(reverse=True)
+        if not ranked or ranked[0][0] < SOUND_FLOOR:
+            return None
+        best, index = ranked[0]
+        entry = self.entries[index]
+        rival = next((score for score, other in ranked[1:] if self.entries[other].category != entry.category), 0.0)
+        if best - rival < SOUND_MARGIN:
+            return None
+        return Hit(entry.kind, entry.target, entry.category, best, best, 0.0, entry.name)
 
     def _best_per_target(self, fused: np.ndarray, dense: np.ndarray, query_letters: set[str],
                          limit: int) -> list[Hit]:

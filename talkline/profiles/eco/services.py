@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import threading
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -11,6 +13,7 @@ from talkline.profiles.eco.bulk import FeeTable, load_fee_table
 from talkline.profiles.eco.centers import CenterDirectory, load_centers
 from talkline.profiles.eco.disposal import DisposalGuide
 from talkline.profiles.eco.knowledge import KnowledgeBase, load_knowledge
+from talkline.profiles.eco.names import shared_matcher
 from talkline.profiles.eco.places import Gazetteer, load_gazetteer
 from talkline.profiles.eco.prices import PriceTable, load_prices
 from talkline.profiles.eco.retrieval import shared_index
@@ -38,8 +41,23 @@ class EcoServices:
 
     def guide(self) -> DisposalGuide:
         """Blocking on first use while the index is built: call it inside `offload`."""
-        return DisposalGuide(self.kb, shared_index())
+        return shared_guide()
 
     async def warm_up(self) -> None:
-        """Load the models and build the index now rather than on the first question."""
-        await self.offload(shared_index)
+        """Load the models and build every index now rather than on the first question."""
+        await self.offload(shared_guide)
+
+
+_guide_lock = threading.Lock()
+
+
+@functools.cache
+def _build_guide() -> DisposalGuide:
+    kb = load_knowledge()
+    return DisposalGuide(kb, shared_index(), shared_matcher())
+
+
+def shared_guide() -> DisposalGuide:
+    """The process-wide guide: Kiwi, BM25, jamo trigrams, e5 vectors and the name tables, built once."""
+    with _guide_lock:
+        return _build_guide()

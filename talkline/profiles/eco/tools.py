@@ -30,7 +30,7 @@ Material = Annotated[str, Field(min_length=1, max_length=60, description="Materi
 Region = Annotated[str | None, Field(max_length=60, description="Region or city, e.g. '수도권', 'Busan'. Omit for the national average.")]
 
 
-INDEX_BUILD_TIMEOUT_S = 90.0
+INDEX_BUILD_TIMEOUT_S = 180.0  # the first lookup in a process may wait for the index build (e5 over every item)
 
 
 def language(context: ToolContext, *texts: str | None) -> Lang:
@@ -45,30 +45,30 @@ def build_tools(services: EcoServices) -> ToolRegistry:
     # the first lookup in a process may build the index (models load, every name is embedded): allow for it
     @tools.tool(description="Look up how to sort and put out a household item in Korea (분리배출): which bin or "
                             "bag, how to prepare it, and common exceptions. Returns status 'answer', 'clarify' "
-                            "(ask the user the returned question) or 'unknown'.", timeout_s=INDEX_BUILD_TIMEOUT_S)
+                            "(ask the user the returned question) or 'unknown'.", timeout_s=INDEX_BUILD_TIMEOUT_S, read_only=True)
     async def search_waste_disposal(query: Query, context: ToolContext) -> dict[str, Any]:
         lang = language(context, query)
         return await services.offload(lambda: services.guide().lookup(query, lang))
 
     @tools.tool(description="Typical bulky-waste (대형폐기물) fee for an item and how to book the pick-up. Sample "
-                            "fees: they vary by district.")
+                            "fees: they vary by district.", read_only=True)
     async def get_bulk_waste_info(item: Item, context: ToolContext, district: District = None) -> dict[str, Any]:
         lang = language(context, item, district)
         return await services.offload(bulk_waste_info, services.fees, services.places, item, district, lang)
 
     @tools.tool(description="Nearest recycling centres and drop-off boxes (batteries, lamps, clothes, small "
-                            "electronics, medicine, reuse centres) to a place in Seoul, with distances. Sample data.")
+                            "electronics, medicine, reuse centres) to a place in Seoul, with distances. Sample data.", read_only=True)
     async def search_recycling_center(location: Location, context: ToolContext, type: Kind = None) -> dict[str, Any]:
         lang = language(context, location)
         return await services.offload(recycling_centers, services.centers, services.places, location, type, lang)
 
-    @tools.tool(description="What recyclers pay per kg for a recyclable material, by region (dated sample survey).")
+    @tools.tool(description="What recyclers pay per kg for a recyclable material, by region (dated sample survey).", read_only=True)
     async def get_recyclable_price(material: Material, context: ToolContext, region: Region = None) -> dict[str, Any]:
         lang = language(context, material, region)
         return await services.offload(recyclable_price, services.prices, services.places, material, region, lang)
 
     @tools.tool(description="Current weather at a place, e.g. before putting rubbish out. Says so when weather "
-                            "is unavailable.")
+                            "is unavailable.", read_only=True)
     async def get_weather(location: Location, context: ToolContext) -> dict[str, Any]:
         return await services.weather.current(location, language(context, location))
 

@@ -31,7 +31,7 @@ async def test_the_answer_streams_in_short_pieces_in_the_users_language(eco_prof
     exchange = await converse(eco_profile.agent, eco_profile.tools, (), "How do I throw away a water bottle?")
     assert [result.name for result in exchange.results] == ["search_waste_disposal"]
     assert len(exchange.pieces) >= 3 and all(len(piece.split()) <= 4 for piece in exchange.pieces)
-    assert exchange.reply.startswith("Put clear PET bottles in the clear PET bottle bin.")
+    assert exchange.reply.startswith("Put the water bottle in the clear PET bottle bin.")
     assert "label" in exchange.reply and not re.search(r"[가-힣]", exchange.reply)
 
 
@@ -81,7 +81,7 @@ async def test_with_tools_disallowed_it_looks_up_and_answers_in_one_step(eco_pro
     request = AgentRequest(history=(Message("user", "영수증은 종이로 버려요?"),), tool_choice="none")
     step = await events(eco_profile, request)
     assert step and all(isinstance(event, TextDelta) for event in step)
-    assert "".join(event.text for event in step).startswith("영수증은 종이류로 버리면 안 돼요.")
+    assert "".join(event.text for event in step).startswith("아니요, 영수증은 종이류가 아니라 일반쓰레기예요.")
 
 
 async def test_client_tools_in_the_request_are_left_to_others(eco_profile: Profile) -> None:
@@ -119,3 +119,47 @@ async def test_work_runs_in_the_shared_inference_pool_when_given_one() -> None:
         pool.shutdown()
     assert exchange.results[0].value["category"]["id"] == "vinyl"
     assert exchange.reply.startswith("과자 봉지는 비닐류로 분리배출하세요.")
+
+
+async def test_a_newly_named_item_wins_over_the_previous_topic(eco_profile: Profile) -> None:
+    first = await converse(eco_profile.agent, eco_profile.tools, (), "How do I recycle PET bottles?")
+    pizza = await converse(eco_profile.agent, eco_profile.tools, first.history, "And what about a pizza box?")
+    assert json.loads(pizza.history[-3].arguments) == {"query": "And what about a pizza box?"}
+    assert pizza.results[0].value["item"]["id"] == "pizza_box" and "greasy" in pizza.reply
+    tv = await converse(eco_profile.agent, eco_profile.tools, (), "TV 어떻게 버려?")
+    batteries = await converse(eco_profile.agent, eco_profile.tools, tv.history,
+                               "Stop, I have another question about batteries")
+    assert batteries.results[0].value["item"]["id"] == "dry_battery" and "1599" not in batteries.reply
+
+
+async def test_a_follow_up_naming_no_item_is_about_the_previous_one(eco_profile: Profile) -> None:
+    bottle = await converse(eco_profile.agent, eco_profile.tools, (), "생수병 어떻게 버려요?")
+    crush = await converse(eco_profile.agent, eco_profile.tools, bottle.history, "찌그러뜨려도 돼?")
+    assert crush.results[0].value["item"]["id"] == "pet_bottle" and crush.reply.startswith("네, 생수병은")
+    carton = await converse(eco_profile.agent, eco_profile.tools, (), "우유팩 어떻게 버려?")
+    paper = await converse(eco_profile.agent, eco_profile.tools, carton.history, "종이로 버려도 돼?")
+    assert paper.reply.startswith("아니요, 우유팩은 종이류가 아니라 종이팩이에요.")
+    phone = await converse(eco_profile.agent, eco_profile.tools, (), "휴대폰 버리려고")
+    battery = await converse(eco_profile.agent, eco_profile.tools, phone.history, "배터리 안 빼도 돼?")
+    assert battery.results[0].value["item"]["id"] == "mobile_phone" and "제품째" in battery.reply
+
+
+async def test_a_fee_without_a_size_lists_every_size_from_the_sample(eco_profile: Profile) -> None:
+    sofa = await converse(eco_profile.agent, eco_profile.tools, (), "소파 버리려면 얼마예요?")
+    assert [result.name for result in sofa.results] == ["get_bulk_waste_info"]
+    assert sofa.reply.startswith("소파는 크기에 따라 달라요. 예시 요금표로는 1인용 5,000원, 2인용 10,000원, "
+                                 "3인용 이상 15,000원이에요.")
+    three = await converse(eco_profile.agent, eco_profile.tools, sofa.history, "3인용이면요?")
+    assert three.results[0].value["size_known"] and three.reply.startswith("예시 요금표로는 소파 3인용 이상 수수료가 15,000원이에요.")
+
+
+async def test_a_drop_off_question_naming_no_place_is_answered_not_asked_back(eco_profile: Profile) -> None:
+    exchange = await converse(eco_profile.agent, eco_profile.tools, (), "Where can I drop off expired medicine?")
+    assert [result.name for result in exchange.results] == ["search_waste_disposal"]
+    assert exchange.reply.startswith("Take the expired medicine to the medicine collection box at a pharmacy")
+
+
+async def test_sample_places_are_said_to_be_examples(eco_profile: Profile) -> None:
+    exchange = await converse(eco_profile.agent, eco_profile.tools, (), "강남역 근처 폐건전지 수거함 어디 있어요?")
+    assert exchange.reply.startswith("예시 자료로는 강남역 근처 폐건전지 수거함으로")
+    assert "(예시)" not in exchange.reply and "실제 장소가 아니에요" in exchange.reply

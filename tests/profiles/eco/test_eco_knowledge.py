@@ -73,10 +73,28 @@ def test_sample_tables_are_labelled_and_consistent() -> None:
     assert prices.as_of == "2025-01" and prices.unit == "won/kg"
     places = load_gazetteer()
     for center in centers.centers:
-        assert places.get(center.district).kind == "district"
+        assert places.resolve(center.district).kind == "district"
         assert set(center.accepts) <= set(CENTER_TYPES)
         assert "(예시)" in center.name.ko and "(sample)" in center.name.en
-    assert all(fee.won > 0 for fee in fees.fees)
+    assert all(fee.won > 0 or fee.free for fee in fees.fees)
+    assert all(fee.item is not None for fee in fees.fees), [fee.name for fee in fees.fees if fee.item is None]
+    assert all("예시" in fee.agency and fee.district == "예시구" for fee in fees.fees)
+
+
+def test_the_knowledge_base_covers_what_households_ask() -> None:
+    kb = load_knowledge()
+    assert len(kb.items) >= 250
+    for item in kb:
+        assert len(item.ko) >= 2 and item.en, item.id  # a display name and at least one colloquial name
+    owners: dict[str, set[str]] = {}
+    for item in kb:
+        for name in item.names():
+            owners.setdefault(name.replace(" ", "").lower(), set()).add(item.id)
+    assert not {name: ids for name, ids in owners.items() if len(ids) > 1}, "a name may belong to one item only"
+    conditions = {kind for item in kb for kind, detail in item.details.items() if detail.category}
+    assert {"dirty", "large", "plastic_made", "coated"} <= conditions  # a condition that changes the bin
+    assert {"tangerine_peel", "shells", "cooking_oil", "meat_fat", "egg_tray", "ecig_device", "potting_soil",
+            "cup_noodle_lid", "umbrella", "pizza_box"} <= {item.id for item in kb}
 
 
 def test_broken_data_fails_at_load_with_a_clear_error(tmp_path: Path) -> None:

@@ -45,9 +45,11 @@ def test_words_misheard_by_speech_recognition_still_match(guide: DisposalGuide, 
 def test_the_thing_asked_about_outweighs_the_category_the_user_guesses(guide: DisposalGuide) -> None:
     receipt = guide.lookup("영수증은 종이류로 버려도 되나요?", "ko")
     assert receipt["category"]["id"] == "general" and receipt["not_in"]["id"] == "paper"
-    assert receipt["exception"] == "영수증은 종이류로 버리면 안 돼요."
+    assert receipt["verdict"] == "no" and receipt["asked"]["expected"] == ["paper"]
+    assert receipt["answer"][0] == "아니요, 영수증은 종이류가 아니라 일반쓰레기예요."
     bones = guide.lookup("Are chicken bones food waste?", "en")
-    assert bones["category"]["id"] == "general" and bones["exception"] == "Chicken bones shouldn't go in food waste."
+    assert bones["category"]["id"] == "general"
+    assert bones["answer"][0] == "No, chicken bones don't go in food waste: they go in general waste."
 
 
 def test_a_part_of_the_item_is_answered_as_a_detail_of_it(guide: DisposalGuide) -> None:

@@ -32,6 +32,10 @@ def test_every_tool_has_a_described_json_schema(eco_profile: Profile) -> None:
         for prop in spec.parameters["properties"].values():
             assert prop.get("description"), spec.name
     assert specs["search_waste_disposal"].parameters["required"] == ["query"]
+
+
+def test_every_tool_only_reads_so_a_speculative_reply_may_run_it(eco_profile: Profile) -> None:
+    assert [tool.spec.name for tool in eco_profile.tools if not tool.read_only] == []
     assert specs["get_bulk_waste_info"].parameters["required"] == ["item"]
     kinds = specs["search_recycling_center"].parameters["properties"]["type"]["anyOf"][0]["enum"]
     assert set(kinds) == {"reuse_center", "clothing", "battery", "lamp", "small_electronics", "medicine"}
@@ -54,12 +58,15 @@ async def test_bad_arguments_get_a_typed_error(eco_profile: Profile, name: str, 
 
 async def test_bulk_fee_by_item_with_sizes_district_and_booking(eco_profile: Profile) -> None:
     sofa = await call(eco_profile.tools, "get_bulk_waste_info", item="3인용 소파", district="홍대")
-    assert sofa["found"] and sofa["fee_won"] == 15000 and sofa["sample"]
-    assert {size["fee_won"] for size in sofa["sizes"]} == {5000, 15000}
+    assert sofa["found"] and sofa["size_known"] and sofa["fee_won"] == 15000 and sofa["sample"]
+    assert {size["fee_won"] for size in sofa["sizes"]} == {5000, 10000, 15000}
     assert sofa["district"] == "마포구"  # a landmark resolves to its district
+    assert sofa["source"] == {"file": "bulk_fees.sample.csv", "as_of": "2026-11-01", "sample": True}
     assert any("스티커" in step for step in sofa["booking"]) and "1599-0903" in sofa["free_pickup_for_appliances"]
-    mattress = await call(eco_profile.tools, "get_bulk_waste_info", item="mattress")
-    assert mattress["fee_won"] == 8000 and mattress["summary"].startswith("mattress (single)")
+    couch = await call(eco_profile.tools, "get_bulk_waste_info", item="couch")
+    assert couch["item"]["id"] == "sofa" and not couch["size_known"] and couch["fee_won"] is None
+    mattress = await call(eco_profile.tools, "get_bulk_waste_info", item="single mattress")
+    assert mattress["fee_won"] == 8000 and mattress["summary"] == "mattress: single 8,000 won"
 
 
 async def test_bulk_fee_for_unknown_items_and_places_says_so(eco_profile: Profile) -> None:
@@ -77,7 +84,7 @@ async def test_recycling_centres_are_the_nearest_that_accept_the_type(eco_profil
     station = load_gazetteer().resolve("강남역")
     first = centers[0]
     assert first["distance_km"] == round(haversine_km(station.lat, station.lon, first["lat"], first["lon"]), 1)
-    assert first["name"].startswith("역삼1동")
+    assert first["name"].startswith("역삼1동") and first["name"].endswith("(예시)") and result["sample"]
 
 
 async def test_recycling_centres_outside_the_sample_or_unknown_places(eco_profile: Profile) -> None:

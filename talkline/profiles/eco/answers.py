@@ -1,0 +1,234 @@
+"""The spoken answer to a disposal question: at most three short sentences, the answer first.
+
+- A yes/no question gets 네/아니요 (yes/no) and the bin in the first sentence.
+- A question about a part or a condition (뚜껑, greasy, a lot) gets that answer first.
+- Otherwise the first sentence says where the item goes; a reason follows only for items people
+  often put in the wrong bin, then the item's own advice. The category people expect is named only
+  when the asker named it: "우산은 캔·고철류로 버리면 안 돼요" to someone who never mentioned metal
+  is an answer to a question nobody asked.
+"""
+
+from __future__ import annotations
+
+import re
+
+from talkline.profiles.eco import models
+from talkline.profiles.eco.knowledge import Category, Detail, Item, KnowledgeBase, Lang
+from talkline.profiles.eco.question import DRAIN, RECYCLABLE, Asked
+from talkline.profiles.eco.text import compact
+
+MAX_SENTENCES = 3
+NOT_ARE = {True: "aren't", False: "isn't"}
+NOT_DO = {True: "don't", False: "doesn't"}
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_ITEM_SLOT = re.compile(r"\{item(?:\|([^}]+))?\}\s*")
+
+
+def sentences(text: str) -> list[str]:
+    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+
+
+def render(template: str, subject: str | None, lang: Lang) -> str:
+    """Fill a `{item|은}` slot with the subject and its particle, or drop it ("they" in English)."""
+    def fill(match: re.Match[str]) -> str:
+        if lang == "ko":
+            return f"{models.with_particle(subject, match.group(1) or '은')} " if subject else ""
+        at_start = match.start() == 0
+        spacing = match.group(0)[len(match.group(0).rstrip()):]
+        return (subject or ("they" if at_start else "them")) + spacing
+
+    text = _ITEM_SLOT.sub(fill, template).strip()
+    return text[:1].upper() + text[1:]
+
+
+def copula(word: str) -> str:
+    """이에요 after a final consonant, 예요 after a vowel: 일반쓰레기예요, 종이팩이에요."""
+    last = word.rstrip()[-1:]
+    if "가" <= last <= "힣":
+        return f"{word}이에요" if (ord(last) - 0xAC00) % 28 else f"{word}예요"
+    return f"{word}이에요"
+
+
+def plural(name: str) -> bool:
+    word = name.split()[-1].lower() if name.split() else ""
+    return word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
+class AnswerWriter:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+
+    def item(self, item: Item, name: str, detail: tuple[str, Detail] | None, asked: Asked, lang: Lang) -> list[str]:
+        category = self.kb.category(detail[1].category) if detail and detail[1].category else \
+            self.kb.category_of(item)
+        verdict = self.verdict(category, asked, item)
+        if detail is not None:
+            return _fit(self._detail(item, name, detail[1].get(lang), verdict, lang))
+        why = sentences(item.why.get(lang)) if item.why else []
+        how = sentences(item.say.get(lang)) if item.say else self._steps(item, lang)
+        if item.lead and item.mostly is not None and (verdict is None or asked.claims[0] != DRAIN):
+            return _fit([*self._branches(item, name, category, asked, lang), *how])
+        action = item.lead or category.action
+        if verdict is None:
+            lead = render(action.get(lang), _article(name, lang), lang)
+            return _fit([lead, *why, *(_without_bin(line, lead) for line in how)] if lang == "ko" else [lead, *why, *how])
+        lead = self._verdict_sentence(verdict, name, category, asked, lang)
+        place = render(item.lead.get(lang), None if lang == "ko" else _article(name, lang), lang) if item.lead else ""
+        return _fit([lead, place, *(why if not verdict or item.not_in else []), *how])
+
+    def category(self, category: Category, name: str, asked: Asked, lang: Lang) -> list[str]:
+        steps = list(category.steps.get(lang))
+        verdict = self.verdict(category, asked)
+        if verdict is not None:
+            return _fit([self._verdict_sentence(verdict, name, category, asked, lang, article=False), *steps])
+        if lang == "ko":
+            lead = f"{models.with_particle(name, '은')} {steps[0]}"
+        else:
+            lead = f"For {name}: {steps[0][:1].lower()}{steps[0][1:]}"
+        return _fit([lead, *steps[1:]])
+
+    def verdict(self, category: Category, asked: Asked, item: Item | None = None) -> bool | None:
+        """Whether the asker's expectation holds, as 네/yes agrees with it (None: not a yes/no question)."""
+        if not asked.yes_no:
+            return None
+        claimed = asked.claims[0]
+        if claimed == RECYCLABLE:
+            holds = category.group == "recyclable"
+        elif claimed == DRAIN:
+            holds = bool(item and item.drain_ok)
+        else:
+            holds = category.id == claimed
+        return holds != asked.denied
+
+    def _branches(self, item: Item, name: str, category: Category, asked: Asked, lang: Lang) -> list[str]:
+        """Both branches of a two-way item (pulp or plastic egg trays, a little or a lot of oil);
+        a yes/no question gets 네 only when the usual case is the one asked about."""
+        lead = item.lead.get(lang) if item.lead else ""
+        if lang == "ko":
+            branches = sentences(render(lead, None if asked.yes_no else name, lang))
+        else:
+            branches = sentences(render(lead, _article(name, lang), lang))
+        if asked.yes_no and item.mostly and asked.claims[0] == category.id and not asked.denied:
+            usually = f"네, {models.with_particle(name, '은')} 대부분 {copula(category.kind.ko)}." if lang == "ko" \
+                else f"Yes, most {name} go in {category.short.en}."
+            return [usually, *branches]
+        if asked.yes_no and lang == "ko":
+            branches[0] = f"{models.with_particle(name, '은')} {branches[0]}"
+        return branches
+
+    def _detail(self, item: Item, name: str, text: str, verdict: bool | None, lang: Lang) -> list[str]:
+        """The answer about a part or a condition, naming the item when the answer does not."""
+        lines = sentences(text)
+        first = lines[0]
+        said = {compact(word) for word in (*item.names(), name)}
+        named = any(word and word in compact(_subject_phrase(first) if lang == "ko" else first) for word in said)
+        opening = ""
+        for word in (("네", "아니요") if lang == "ko" else ("Yes", "No")):
+            if first.startswith(word):
+                opening, first = word, first[len(word):].lstrip(" ,:")
+        if verdict is not None and not opening:
+            opening = _yes_no(verdict, lang)
+        if not named and lang == "ko":  # "페트병 뚜껑은 …" when the answer opens with its topic, else "페트병은 …"
+            first = f"{name} {first}" if _subject_phrase(first) else f"{models.with_particle(name, '은')} {first}"
+        elif not named:
+            first = f"For {_article(name, lang)}, {first[:1].lower()}{first[1:]}"
+        if opening and lang == "ko":
+            first = f"{opening}, {first}"
+        elif opening:
+            first = f"{opening}: {first if first.startswith('I ') else first[:1].lower() + first[1:]}"
+        return [first, *lines[1:]]
+
+    def _steps(self, item: Item, lang: Lang) -> list[str]:
+        """The category's preparation steps, for items with no advice of their own (not for general
+        waste, whose steps say nothing about the item)."""
+        category = self.kb.category_of(item)
+        if item.why or item.lead or category.group == "general":
+            return []
+        return list(category.steps.get(lang))
+
+    def _verdict_sentence(self, agree: bool, name: str, category: Category, asked: Asked, lang: Lang, *,
+                          article: bool = True) -> str:
+        holds = agree != asked.denied
+        claimed = asked.claims[0]
+        if lang == "ko":
+            subject = models.with_particle(name, "은")
+            kind = category.kind.ko
+            if claimed == RECYCLABLE:
+                return f"네, {subject} {models.with_particle(kind, '으로')} 재활용돼요." if holds else \
+                    f"{'네' if asked.denied else '아니요'}, {subject} 재활용이 안 돼요. {models.with_particle(kind, '으로')} 버려야 해요."
+            if claimed == DRAIN:
+                return f"네, {subject} 건더기를 거른 물은 싱크대에 흘려 보내도 돼요." if holds else \
+                    f"아니요, {subject} 하수구나 싱크대, 변기에 버리면 안 돼요."
+            if holds:
+                return f"아니요, {subject} {models.with_particle(kind, '이')} 맞아요." if asked.denied else \
+                    f"네, {subject} {copula(kind)}."
+            other = self.kb.category(claimed).kind.ko
+            return f"{'네' if asked.denied else '아니요'}, {subject} {models.with_particle(other, '이')} 아니라 " \
+                   f"{copula(kind)}."
+        many = plural(name)
+        the = _article(name, lang) if article else name
+        where = category.short.en
+        goes = "they go" if many else "it goes"
+        if claimed == RECYCLABLE:
+            return f"Yes, {the} {'are' if many else 'is'} recyclable: {goes} in {where}." if holds else \
+                f"No, {the} {NOT_ARE[many]} recyclable: {goes} in {where}."
+        if claimed == DRAIN:
+            return f"Yes, once strained, {the} can go down the sink." if holds else \
+                f"No, never pour {the} down the drain, the sink or the toilet."
+        if holds:
+            return f"Yes, {the} {'go' if many else 'goes'} in {where}."
+        other = self.kb.category(claimed).short.en
+        return f"No, {the} {NOT_DO[many]} go in {other}: {goes} in {where}."
+
+
+def _article(name: str, lang: Lang) -> str:
+    """English: "the pizza box" for one thing; plurals and Korean stay as they are."""
+    if lang == "ko" or plural(name) or name.lower().startswith(("the ", "a ", "an ", "my ", "your ")):
+        return name
+    return f"the {name}"
+
+
+def _yes_no(agree: bool, lang: Lang) -> str:
+    return ("네" if agree else "아니요") if lang == "ko" else ("Yes" if agree else "No")
+
+
+def _fit(lines: list[str]) -> list[str]:
+    """At most three sentences, none saying again what an earlier one said."""
+    kept: list[str] = []
+    for line in (sentence for text in lines for sentence in sentences(text)):
+        key = compact(line)
+        if key and not any(_repeats(key, compact(earlier)) for earlier in kept):
+            kept.append(line)
+    return kept[:MAX_SENTENCES]
+
+
+BINS = ("종량제봉투", "플라스틱류", "비닐류", "종이류", "종이팩 수거함", "스티로폼", "캔·고철류", "캔류", "고철",
+        "유리병 수거함", "의류수거함", "폐건전지 수거함")
+_BIN_ENDING = re.compile(r"(?:일반 )?({bins})(?:에|으로|로) (넣으세요|버리세요|내놓으세요|넣어 주세요|내놓으면 돼요)"
+                         .format(bins="|".join(map(re.escape, BINS))))
+
+
+def _without_bin(sentence: str, lead: str) -> str:
+    """"끈을 잘라서 종량제봉투에 넣으세요" after a lead that already said 종량제봉투: "끈을 잘라서 넣으세요"."""
+    def drop(match: re.Match[str]) -> str:
+        if match.group(1).split()[0] not in lead:
+            return match.group(0)
+        bagged = match.group(1) == "종량제봉투" and match.group(2).startswith("넣")
+        return "버리세요" if bagged else match.group(2)
+
+    return _BIN_ENDING.sub(drop, sentence)
+
+
+def _subject_phrase(sentence: str) -> str:
+    """The words up to the topic (은/는) of a Korean sentence, if it has one early: "깨진 유리병은"."""
+    words = sentence.split(" ")
+    for index, word in enumerate(words[:3]):
+        if word.endswith(("은", "는")):
+            return " ".join(words[:index + 1])
+    return ""
+
+
+def _repeats(a: str, b: str) -> bool:
+    """One sentence says again what the other said (not merely a short word inside a longer one)."""
+    shorter, longer = sorted((a, b), key=len)
+    return len(shorter) >= 8 and shorter in longer
