@@ -32,14 +32,14 @@ def test_every_tool_has_a_described_json_schema(eco_profile: Profile) -> None:
         for prop in spec.parameters["properties"].values():
             assert prop.get("description"), spec.name
     assert specs["search_waste_disposal"].parameters["required"] == ["query"]
-
-
-def test_every_tool_only_reads_so_a_speculative_reply_may_run_it(eco_profile: Profile) -> None:
-    assert [tool.spec.name for tool in eco_profile.tools if not tool.read_only] == []
     assert specs["get_bulk_waste_info"].parameters["required"] == ["item"]
     kinds = specs["search_recycling_center"].parameters["properties"]["type"]["anyOf"][0]["enum"]
     assert set(kinds) == {"reuse_center", "clothing", "battery", "lamp", "small_electronics", "medicine"}
     assert specs["get_weather"].chat()["function"]["name"] == "get_weather"
+
+
+def test_every_tool_only_reads_so_a_speculative_reply_may_run_it(eco_profile: Profile) -> None:
+    assert [tool.spec.name for tool in eco_profile.tools if not tool.read_only] == []
 
 
 @pytest.mark.parametrize(("name", "arguments", "problem"), [
