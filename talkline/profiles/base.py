@@ -29,7 +29,8 @@ class Profile:
     variant: Callable[[Mapping[str, Any]], Profile] | None = None
     # called with (store, owner, conversation_id, options) once a recorded call has been stored
     finish_call: Callable[..., Awaitable[Any]] | None = None
-    # the system prompt an LLM agent gets for a request (e.g. practice renders its scenario and persona)
+    # the system prompt an LLM agent gets for a request (e.g. practice renders its scenario, persona and
+    # progress); it honours instructions the session chose itself
     render_instructions: Callable[[AgentRequest], str] | None = None
     card: ProfileCard | None = None  # None: a plain card from the name and description
 

@@ -55,7 +55,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints, ValidationError
 
-from talkline.agent.base import Agent, AgentRequest
+from talkline.agent.base import Agent
 from talkline.agent.llm import InstructionRenderer
 from talkline.agent.skill import SkillAgent
 from talkline.agent.tools import ToolRegistry
@@ -206,7 +206,7 @@ def _configure(name: str, entry: ProfileEntry, known: Mapping[str, Profile], poo
     start = known.get(name) if name in known else _base(entry, known, where)
     if start is None:
         return _fresh(name, entry, pool, where)
-    renderer = None if entry.instructions is not None else _renderer(start)
+    renderer = None if entry.instructions is not None else start.render_instructions
     tools = _tools(start.tools, entry.tools, pool, where)
     llm = _agent(name, entry, renderer, tools)
 
@@ -265,21 +265,6 @@ def _card(name: str, base: Profile, entry: ProfileEntry) -> ProfileCard:
     """A new profile built on another shows its own name (and description), not its base's."""
     card = base.card or ProfileCard.plain(base.name, base.description, base.language)
     return card.renamed(name, entry.description)
-
-
-def _renderer(profile: Profile) -> InstructionRenderer | None:
-    """How an LLM agent of the file gets its system prompt for a profile that renders its own (from the
-    session's options), unless the session chose its own instructions."""
-    own, default = profile.render_instructions, profile.instructions
-    if own is None:
-        return None
-
-    def render(request: AgentRequest) -> str:
-        if request.instructions.strip() and request.instructions != default:
-            return request.instructions
-        return own(request)
-
-    return render
 
 
 def _tools(base: ToolRegistry, references: list[str], pool: InferencePool | None, where: _Where) -> ToolRegistry:

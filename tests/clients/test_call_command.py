@@ -67,7 +67,7 @@ async def test_practice_takes_its_scenario_and_persona(server: LiveServer, tmp_p
                                  "--out", str(tmp_path / "reply.wav")])
     assert result.exit_code == 0, result.output
     [answer] = said(result.output, "Talkline")
-    assert answer.endswith("이거 찾던 거 맞지?")  # the mart's next step, in 새롬's casual speech (반말)
+    assert answer.endswith("이거 찾으시는 거 맞으세요?")  # the mart's next step: a clerk speaks politely, even as 새롬
 
 
 async def test_a_microphone_device_is_heard(server: LiveServer, question_wav: Path, tmp_path: Path) -> None:

@@ -39,9 +39,11 @@ async def test_a_practice_call_is_played_to_the_goal_and_stored_with_feedback(cl
         assert created.session.audio.output.voice == "gildong" and "mart" in created.session.instructions.lower()
         await conn.session.update(session={"type": "realtime", "output_modalities": ["text"]})
         opening = await say(conn, None)  # the persona picks up the phone
-        assert opening.startswith(mart.opening.text(language, "polite"))
-        replies = [await say(conn, step.hint.text(language, "polite")) for step in mart.steps]
-        assert replies[-1].endswith(mart.closing.text(language, "polite"))
+        assert opening.startswith(mart.opening.say(language, "haeyo"))  # a clerk: polite, whoever plays her
+        replies = [await say(conn, step.model.say(language, "haeyo")) for step in mart.steps]
+        assert replies[-1].endswith(mart.closing.prompt.say(language, "haeyo"))  # anything else?
+        goodbye = await say(conn, "안녕히 계세요" if language == "ko" else "Goodbye!")  # the goodbye is its own turn
+        assert goodbye == mart.closing.goodbye.say(language, "haeyo")
 
     async with httpx.AsyncClient(base_url=server.http_url, headers={"Authorization": f"Bearer {API_KEY}"}) as http:
         for _ in range(50):  # the call is stored when it hangs up
@@ -53,7 +55,7 @@ async def test_a_practice_call_is_played_to_the_goal_and_stored_with_feedback(cl
         body = stored.json()
         assert body["scenario"] == "mart" and body["feedback"]["goal_reached"] is True
         assert body["feedback"]["steps_completed"] == len(mart.steps)
-        assert len(body["messages"]) == 2 * len(mart.steps) + 1
+        assert len(body["messages"]) == 2 * (len(mart.steps) + 1) + 1
         listed = (await http.get("/v1/practice/sessions")).json()["data"]
         assert session_id in [entry["id"] for entry in listed]
     async with httpx.AsyncClient(base_url=server.http_url,

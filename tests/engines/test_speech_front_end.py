@@ -150,11 +150,12 @@ async def test_english_with_a_korean_term_phone_and_price_is_heard_as_meant(
     piper: PiperTTS, espeak: EspeakTTS, stt: WhisperSTT
 ) -> None:
     """Real audio round trip, compared loosely: the phone number's digits then the price come back in order
-    (whisper writes numbers as digits, and often hears 'won' as 'one': 15,001), and the words around them."""
+    (whisper writes numbers as digits but may keep the spoken 'oh', and often hears 'won' as 'one': 15,001), and the
+    words around them."""
     tts = MultilingualTTS(piper, espeak)
     audio = joined([chunk async for chunk in tts.synthesize(ENGLISH)])
     heard = (await stt.transcribe(audio, language="en")).text
-    digits = "".join(re.findall(r"\d", heard))
+    digits = "".join(re.findall(r"\d", re.sub(r"\boh\b", "0", heard, flags=re.IGNORECASE)))  # "1599. Oh 903"
     assert character_error_rate(digits[:8], "15990903") <= 0.25 and "1500" in digits[8:], heard
     # the Korean term comes back as English-looking words ('John Younger Bump') or not at all: it is not
     # scored; the English words must come back in order

@@ -187,10 +187,12 @@ async def test_practice_runs_on_the_llm_with_its_scenario_and_persona(tmp_path: 
         assert [e for e in [event async for event in turn] if isinstance(e, TextOut)]
     assert default_call.request is not None and custom_call.request is not None
     rendered = default_call.request.json()["messages"][0]["content"]
-    assert rendered == instructions_for(options, "ko").strip() != practice.instructions.strip()
+    history = (Message("user", "여보세요?"),)
+    assert rendered == instructions_for(options, "ko", history).strip() != practice.instructions.strip()
     assert "Bank" in rendered or "은행" in rendered
     assert custom_call.request.json()["messages"][0]["content"] == "Speak English only."
-    assert [tool["function"]["name"] for tool in default_call.request.json()["tools"]] == ["get_expression_hint"]
+    assert [tool["function"]["name"] for tool in default_call.request.json()["tools"]] == ["get_expression_hint",
+                                                                                          "explain_word"]
 
 
 def test_keys_stay_out_of_reprs_dumps_and_logs(tmp_path: Path, builtins: ProfileRegistry,

@@ -4,12 +4,14 @@ the `talkline.applications` entry point like any third-party application."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+import typer
 from fastapi import APIRouter
 
 from talkline.agent.base import AgentRequest
@@ -58,7 +60,13 @@ def practice_profile(options: Mapping[str, Any] | None = None) -> Profile:
 
 
 def _render_instructions(request: AgentRequest) -> str:
-    return instructions_for(request.options, request.language)  # the scenario and persona of this call
+    """The system prompt of an LLM agent for this call: its scenario and persona and its progress so far
+    (tracked on the server), unless the session chose instructions of its own."""
+    chosen = request.instructions.strip()
+    if chosen and chosen not in (practice_profile().instructions.strip(),
+                                 instructions_for(request.options, request.language).strip()):
+        return request.instructions
+    return instructions_for(request.options, request.language, request.history)
 
 
 def profiles(pool: InferencePool | None) -> list[Profile]:
@@ -71,5 +79,48 @@ def routes(services: AppServices) -> APIRouter:
     return practice_router(services.store, services.owner)
 
 
+def evaluate(
+    speech: Annotated[bool, typer.Option(help="Also hear learner turns through espeak-ng Korean and whisper-base.")]
+    = False,
+    every: Annotated[int, typer.Option(min=1, help="With --speech: speak every Nth Korean learner turn.")] = 3,
+    clip: Annotated[Path | None, typer.Option(help="With --speech: a real recorded Korean clip (README beside it "
+                                                   "gives its transcript); default: ../shared/testdata/ko.")] = None,
+    noise: Annotated[float | None, typer.Option(min=0.0, max=1.0, help="Also play the set with simulated recognition "
+                                                                       "errors at this character error rate (0.22).")]
+    = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the full report as JSON here.")] = None,
+) -> None:
+    """Understanding, repeats, register, North Korean words and call endings on the practice dialogue set."""
+    from rich.console import Console
+
+    from talkline.profiles.practice.evaluate import run_evaluation
+
+    console = Console(width=150)  # the table is wide: keep its figures whole on narrow terminals
+    report = run_evaluation()
+    _print(console, report)
+    if speech:
+        from talkline.profiles.practice.speech_eval import run_speech_evaluation
+        from talkline.settings import Settings
+
+        heard = run_speech_evaluation(Settings().data_dir, every=every, clip=clip)
+        _print(console, heard)
+        report.speech = {**(heard.speech or {}), "scenarios": json.loads(heard.to_json())["scenarios"]}
+    if noise is not None:
+        from talkline.profiles.practice.speech_eval import run_noisy_evaluation
+
+        noisy = run_noisy_evaluation(noise)
+        _print(console, noisy)
+        report.noise = {**(noisy.speech or {}), "scenarios": json.loads(noisy.to_json())["scenarios"]}
+    if json_out is not None:
+        json_out.write_text(report.to_json())
+        typer.echo(f"report written to {json_out}")
+
+
+def _print(console: Any, report: Any) -> None:
+    console.print(report.table())
+    for line in report.summary():
+        console.print(line, markup=False, highlight=False)
+
+
 application = Application(name="practice", profiles=profiles, routes=routes, tables=[PracticeSessionRow],
-                          static_dir=WEB_DIR, page_module="page.js")
+                          static_dir=WEB_DIR, page_module="page.js", evaluate=evaluate)

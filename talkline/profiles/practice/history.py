@@ -7,31 +7,58 @@ from datetime import datetime
 from typing import Any
 
 from talkline.profiles.practice.call_history import PracticeSessionSummary, practice_history
-from talkline.profiles.practice.catalog import persona_for, scenario_for
+from talkline.profiles.practice.catalog import setup_for
 from talkline.profiles.practice.feedback import feedback
 from talkline.store import Store, TimedMessage
 
 PROFILE = "practice"
 
 
-async def finish_practice_call(store: Store, owner: str, conversation_id: str, options: Mapping[str, Any], *,
-                               language: str | None = None) -> PracticeSessionSummary:
+async def finish_practice_call(
+    store: Store, owner: str, conversation_id: str, options: Mapping[str, Any], *, language: str | None = None
+) -> PracticeSessionSummary:
     """End a recorded practice conversation and attach its feedback (call again to recompute it)."""
     conversation = await store.transcripts.get(owner, conversation_id)
-    scenario, persona = scenario_for(options), persona_for(options)
-    result = feedback(scenario.id, persona.id, conversation.messages, language=language)
+    setup = setup_for(options, language)
+    result = feedback(
+        setup.scenario.id,
+        setup.persona.id,
+        conversation.messages,
+        language=language,
+        role=setup.role.id,
+        recast=setup.recast,
+    )
     if conversation.ended_at is None:
         await store.transcripts.end(owner, conversation_id)
-    return await practice_history(store).attach(owner, conversation_id, scenario=scenario.id, persona=persona.id,
-                                       feedback=result.model_dump(mode="json"))
+    return await practice_history(store).attach(
+        owner,
+        conversation_id,
+        scenario=setup.scenario.id,
+        persona=setup.persona.id,
+        feedback=result.model_dump(mode="json"),
+    )
 
 
-async def save_practice_call(store: Store, owner: str, options: Mapping[str, Any], messages: Sequence[TimedMessage],
-                             *, session_id: str | None = None, created_at: datetime | None = None,
-                             language: str | None = None) -> PracticeSessionSummary:
+async def save_practice_call(
+    store: Store,
+    owner: str,
+    options: Mapping[str, Any],
+    messages: Sequence[TimedMessage],
+    *,
+    session_id: str | None = None,
+    created_at: datetime | None = None,
+    language: str | None = None,
+) -> PracticeSessionSummary:
     """Store a whole practice call at once (a call whose transcript was not recorded as it went)."""
-    scenario, persona = scenario_for(options), persona_for(options)  # unknown names fail before anything is written
-    conversation = await store.transcripts.create(owner, PROFILE, session_id=session_id, created_at=created_at,
-                                                  metadata={"scenario": scenario.id, "persona": persona.id})
+    setup = setup_for(
+        options, language
+    )  # unknown names and impossible pairings fail before anything is written
+    conversation = await store.transcripts.create(
+        owner,
+        PROFILE,
+        session_id=session_id,
+        created_at=created_at,
+        metadata={"scenario": setup.scenario.id, "persona": setup.persona.id},
+    )
     await store.transcripts.append(owner, conversation.id, messages)
     return await finish_practice_call(store, owner, conversation.id, options, language=language)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from typing import Any
 
 from talkline.profiles.practice.models import Language
 
@@ -25,9 +23,3 @@ def supported(language: str | None) -> Language | None:
         return None
     code = language.lower().split("-")[0]
     return "ko" if code == "ko" else "en" if code == "en" else None
-
-
-def reply_language(requested: str | None, user_texts: Sequence[str], options: Mapping[str, Any]) -> Language:
-    """The request's language, else the language of the latest user turn, else `options["language"]`, else Korean."""
-    spoken = next((lang for text in reversed(user_texts) if (lang := detect_language(text))), None)
-    return supported(requested) or spoken or supported(options.get("language")) or "ko"

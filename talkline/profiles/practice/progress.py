@@ -39,12 +39,19 @@ def take_turn(scenario: Scenario, progress: Progress, text: str) -> Progress:
     step = scenario.steps[progress.step]
     match = best_match(text, (*step.intents, *common().intents)) or best_match(text, [common().greeting])
     if match is None:
-        return replace(progress, misses=progress.misses + 1, reaction="miss", intent=None,
-                       struggled=progress.struggled | {progress.step})
+        return replace(
+            progress,
+            misses=progress.misses + 1,
+            reaction="miss",
+            intent=None,
+            struggled=progress.struggled | {progress.step},
+        )
     if match.intent in step.intents:
         following = progress.step + 1
         outcome: Outcome = "goal_reached" if following == len(scenario.steps) else "ongoing"
-        return replace(progress, step=following, misses=0, outcome=outcome, reaction="advance", intent=match.intent)
+        return replace(
+            progress, step=following, misses=0, outcome=outcome, reaction="advance", intent=match.intent
+        )
     if match.intent.id == "quit":
         return replace(progress, outcome="quit", reaction="quit", intent=None)
     if match.intent.id == "help":

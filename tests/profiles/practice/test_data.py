@@ -1,4 +1,4 @@
-"""The bundled scenarios and personas are complete, bilingual, consistent in speech level, and understood."""
+"""The practice data hold together: every role can be voiced in its register, lines say what they mean to."""
 
 from __future__ import annotations
 
@@ -7,71 +7,111 @@ import re
 import pytest
 
 from talkline.profiles.practice import personas, scenarios
-from talkline.profiles.practice.catalog import persona, scenario
+from talkline.profiles.practice.catalog import common, role_for
+from talkline.profiles.practice.glossary import glossary, sources
 from talkline.profiles.practice.models import Line, Scenario
-from talkline.profiles.practice.progress import Progress, take_turn
-from talkline.profiles.practice.speech_level import speech_level
+from talkline.profiles.practice.registers import learner_register, partner_register, sentence_level
 
-HANGUL = re.compile(r"[가-힣]")
-REQUIRED = {"mart", "restaurant", "friend", "hospital", "directions", "bank", "community_centre", "interview"}
+QUOTED = re.compile(r"[“‘][^”’]*[”’]")
 
 
-def spoken_lines(chosen: Scenario) -> list[Line]:
-    lines = [chosen.opening, chosen.closing, *chosen.expressions]
-    for step in chosen.steps:
-        lines += [step.ask, step.hint, *(intent.reply for intent in step.intents if intent.reply)]
-    return lines
+def lines_of(scenario: Scenario) -> list[Line]:
+    lines = [scenario.opening, scenario.closing.prompt, scenario.closing.goodbye, scenario.closing.early]
+    for step in scenario.steps:
+        lines += [step.ask, step.rephrase, *step.replies.values(), *(turn.reply for turn in step.on_no)]
+        lines += [slot.ask for slot in step.slots if slot.ask]
+    lines += [fact.answer for fact in scenario.facts] + [
+        fact.otherwise for fact in scenario.facts if fact.otherwise
+    ]
+    return lines + [term.explain for term in scenario.terms]
 
 
-def test_the_issue_scenarios_are_all_there() -> None:
-    ids = [chosen.id for chosen in scenarios()]
-    assert len(ids) == len(set(ids)) >= 8
-    assert REQUIRED <= set(ids)
+def sentence_levels(text: str) -> set[str]:
+    levels = {sentence_level(s) for s in re.split(r"(?<=[.?!…])\s+", QUOTED.sub("", text))}
+    return {level for level in levels if level is not None}
 
 
-@pytest.mark.parametrize("chosen", scenarios(), ids=lambda s: s.id)
-def test_a_scenario_has_goal_setting_role_opening_turns_and_expressions(chosen: Scenario) -> None:
-    for text in (chosen.title, chosen.goal, chosen.setting, chosen.role):
-        assert HANGUL.search(text.ko) and re.search("[A-Za-z]", text.en), text
-    assert len(chosen.steps) >= 3
-    assert len({step.id for step in chosen.steps}) == len(chosen.steps)
-    assert len(chosen.expressions) >= 3
-    persona(chosen.default_persona)  # names a real persona
-    for step in chosen.steps:
-        assert all(intent.ko and intent.en for intent in step.intents), step.id
+@pytest.mark.parametrize("scenario", scenarios(), ids=lambda s: s.id)
+def test_every_line_is_in_the_register_its_role_speaks(scenario: Scenario) -> None:
+    for role in scenario.roles:
+        register = partner_register(role.relationship)
+        for line in lines_of(scenario):
+            text = line.say("ko", register)
+            assert text, f"{scenario.id}/{role.id}: no line for {line.ko!r} in {register}"
+            levels = sentence_levels(re.sub(r"\{[^}]*\}", "X", text))
+            if register == "banmal":
+                assert not levels & {"haeyo", "hapsyo"}, (role.id, text)
+            else:
+                assert "banmal" not in levels, (role.id, text)
 
 
-@pytest.mark.parametrize("chosen", scenarios(), ids=lambda s: s.id)
-def test_every_line_is_korean_in_both_levels_and_english(chosen: Scenario) -> None:
-    for line in spoken_lines(chosen):
-        assert HANGUL.search(line.ko) and HANGUL.search(line.ko_casual), line
-        assert not HANGUL.search(line.en), line.en
+def test_service_roles_always_speak_politely_and_only_friends_speak_banmal() -> None:
+    for scenario in scenarios():
+        for role in scenario.roles:
+            assert (partner_register(role.relationship) == "banmal") == (role.relationship == "friend")
+            assert (
+                learner_register(role.relationship) == partner_register(role.relationship)
+                or role.relationship == "interviewer"
+            )
 
 
-@pytest.mark.parametrize("chosen", scenarios(), ids=lambda s: s.id)
-def test_polite_lines_are_polite_and_casual_lines_casual(chosen: Scenario) -> None:
-    for line in spoken_lines(chosen):
-        assert speech_level(line.ko) == "polite", line.ko
-        assert speech_level(line.ko_casual) == "casual", line.ko_casual
+@pytest.mark.parametrize("scenario", scenarios(), ids=lambda s: s.id)
+def test_model_sentences_are_in_the_register_the_learner_owes(scenario: Scenario) -> None:
+    for role in scenario.roles:
+        register = learner_register(role.relationship)
+        for step in scenario.steps:
+            text = step.model.say("ko", register)
+            assert sentence_levels(text) <= ({"banmal"} if register == "banmal" else {"haeyo", "hapsyo"}), (
+                text
+            )
 
 
-@pytest.mark.parametrize("chosen", scenarios(), ids=lambda s: s.id)
-@pytest.mark.parametrize(("language", "level"), [("ko", "polite"), ("ko", "casual"), ("en", "polite")])
-def test_each_steps_own_hint_answers_that_step(chosen: Scenario, language: str, level: str) -> None:
-    progress = Progress()
-    for index, step in enumerate(chosen.steps):
-        progress = take_turn(chosen, progress, step.hint.text(language, level))  # type: ignore[arg-type]
-        assert (progress.reaction, progress.step) == ("advance", index + 1), step.hint
-    assert progress.outcome == "goal_reached"
+def test_eight_scenarios_and_who_may_play_them() -> None:
+    assert [s.id for s in scenarios()] == [
+        "mart",
+        "restaurant",
+        "friend",
+        "hospital",
+        "directions",
+        "bank",
+        "community_centre",
+        "interview",
+    ]
+    saerom, gildong = (next(p for p in personas() if p.id == name) for name in ("saerom", "gildong"))
+    by_id = {s.id: s for s in scenarios()}
+    assert role_for(by_id["friend"], saerom).relationship == "friend"  # type: ignore[union-attr]
+    assert role_for(by_id["friend"], gildong).relationship == "elder_neighbour"  # type: ignore[union-attr]
+    assert role_for(by_id["interview"], saerom) is None  # interviewers are senior: 새롬 is the learner's age
+    assert all(role_for(s, gildong) is not None for s in scenarios())
 
 
-def test_the_two_personas() -> None:
-    assert {p.id for p in personas()} == {"saerom", "gildong"}
-    saerom, gildong = persona("saerom"), persona("gildong")
-    assert (saerom.name.ko, saerom.speech_level, saerom.voice, saerom.gender) == ("새롬", "casual", "saerom", "female")
-    assert (gildong.name.ko, gildong.speech_level, gildong.voice, gildong.gender) == ("길동", "polite", "gildong", "male")
+def test_every_value_of_a_slot_has_the_facts_its_templates_name() -> None:
+    for scenario in scenarios():
+        lines = [line for step in scenario.steps for line in step.replies.values()] + [
+            f.answer for f in scenario.facts
+        ]
+        for line in lines:
+            for slot_id, fact in re.findall(r"\{(\w+)\.(\w+)", line.ko + line.en):
+                if fact != "given":
+                    assert all(fact in value.facts for value in scenario.slot(slot_id).values), (
+                        scenario.id,
+                        fact,
+                    )
 
 
-def test_making_a_friend_is_played_by_saerom_by_default() -> None:
-    assert scenario("friend").default_persona == "saerom"
-    assert scenario("bank").default_persona == "gildong"
+def test_the_glossary_has_300_pairs_and_names_its_sources() -> None:
+    entries = glossary()
+    assert len(entries) >= 300
+    assert len({entry.north for entry in entries}) == len(entries)
+    assert any("국립국어원" in source for source in sources()) and any(
+        "통일부" in source for source in sources()
+    )
+    assert all(entry.south and entry.english for entry in entries)
+
+
+def test_small_talk_and_origin_answers_exist_for_every_relationship() -> None:
+    for scenario in scenarios():
+        for role in scenario.roles:
+            answers = common().origin[role.relationship]
+            register = partner_register(role.relationship)
+            assert all(line.say("ko", register) for line in answers)

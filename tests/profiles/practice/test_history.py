@@ -26,8 +26,11 @@ def said(text: str, start: float, role: str = "user") -> TimedMessage:
 
 async def test_a_call_recorded_as_it_goes_gets_its_feedback_at_the_end(store: Store) -> None:
     conversation = await store.transcripts.create("alice", "practice", session_id="sess_1")
-    await store.transcripts.append("alice", conversation.id, [said("저기, 혹시 길 찾아?", 0.0, "assistant"),
-                                                              said("지하철역에 어떻게 가?", 2.0)])
+    await store.transcripts.append(
+        "alice",
+        conversation.id,
+        [said("저기, 혹시 길 찾아?", 0.0, "assistant"), said("지하철역에 어떻게 가?", 2.0)],
+    )
     await store.transcripts.append("alice", conversation.id, [said("걸어서 얼마나 걸려?", 6.0)])
     summary = await finish_practice_call(store, "alice", conversation.id, OPTIONS)
     assert (summary.id, summary.scenario, summary.persona) == (conversation.id, "directions", "saerom")
@@ -39,7 +42,11 @@ async def test_a_call_recorded_as_it_goes_gets_its_feedback_at_the_end(store: St
     again = await finish_practice_call(store, "alice", conversation.id, OPTIONS)  # recomputed
     assert again.feedback is not None and again.feedback["goal_reached"] is True
     stored = await practice_history(store).get("alice", conversation.id)
-    assert [m.text for m in stored.messages if m.role == "user"] == ["지하철역에 어떻게 가?", "걸어서 얼마나 걸려?", "고마워!"]
+    assert [m.text for m in stored.messages if m.role == "user"] == [
+        "지하철역에 어떻게 가?",
+        "걸어서 얼마나 걸려?",
+        "고마워!",
+    ]
 
 
 async def test_only_the_owner_can_finish_a_call(store: Store) -> None:
@@ -50,7 +57,9 @@ async def test_only_the_owner_can_finish_a_call(store: Store) -> None:
 
 
 async def test_saving_a_whole_call(store: Store) -> None:
-    summary = await save_practice_call(store, "alice", OPTIONS, [said("지하철역에 어떻게 가?", 1.0)], session_id="s9")
+    summary = await save_practice_call(
+        store, "alice", OPTIONS, [said("지하철역에 어떻게 가?", 1.0)], session_id="s9"
+    )
     conversation = await store.transcripts.get("alice", summary.id)
     assert (conversation.profile, conversation.session_id) == ("practice", "s9")
     assert conversation.metadata == {"scenario": "directions", "persona": "saerom"}
