@@ -14,12 +14,14 @@ import re
 
 from talkline.profiles.eco import models
 from talkline.profiles.eco.knowledge import Category, Detail, Item, KnowledgeBase, Lang
-from talkline.profiles.eco.question import DRAIN, RECYCLABLE, Asked
+from talkline.profiles.eco.question import DRAIN, FREE, PAID, RECYCLABLE, Asked
 from talkline.profiles.eco.text import compact
 
 MAX_SENTENCES = 3
 NOT_ARE = {True: "aren't", False: "isn't"}
 NOT_DO = {True: "don't", False: "doesn't"}
+FREE_TERMS = ("무상", "무료", "free", "no cost")
+NOT_NEEDED = ("안 ", "않아도", "필요 없", "없어도", "don't", "no need", "needn't")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _ITEM_SLOT = re.compile(r"\{item(?:\|([^}]+))?\}\s*")
 
@@ -63,7 +65,13 @@ class AnswerWriter:
             self.kb.category_of(item)
         verdict = self.verdict(category, asked, item)
         if detail is not None:
-            return _fit(self._detail(item, name, detail[1].get(lang), verdict, lang))
+            text = detail[1].get(lang)
+            needed = verdict is None and _says_needed(text, asked.needs)
+            return _fit(self._detail(item, name, text, True if needed else verdict, lang))
+        return _needed_first(self._item(item, name, category, verdict, asked, lang), asked, lang)
+
+    def _item(self, item: Item, name: str, category: Category, verdict: bool | None, asked: Asked,
+              lang: Lang) -> list[str]:
         why = sentences(item.why.get(lang)) if item.why else []
         how = sentences(item.say.get(lang)) if item.say else self._steps(item, lang)
         if item.lead and item.mostly is not None and (verdict is None or asked.claims[0] != DRAIN):
@@ -96,9 +104,18 @@ class AnswerWriter:
             holds = category.group == "recyclable"
         elif claimed == DRAIN:
             holds = bool(item and item.drain_ok)
+        elif claimed in (FREE, PAID):
+            holds = self._paid(category, item) == (claimed == PAID)
         else:
             holds = category.id == claimed
         return holds != asked.denied
+
+    def _paid(self, category: Category, item: Item | None) -> bool:
+        """Whether putting it out costs a fee: bulky waste does, unless its advice says it is collected free."""
+        said = " ".join(text.get(lang) for text in (item.say if item else None, item.lead if item else None,
+                                                     category.action) if text for lang in ("ko", "en"))
+        steps = " ".join((*category.steps.ko, *category.steps.en))
+        return category.group == "bulk" and not any(term in f"{said} {steps}" for term in FREE_TERMS)
 
     def _branches(self, item: Item, name: str, category: Category, asked: Asked, lang: Lang) -> list[str]:
         """Both branches of a two-way item (pulp or plastic egg trays, a little or a lot of oil);
@@ -159,6 +176,10 @@ class AnswerWriter:
             if claimed == DRAIN:
                 return f"네, {subject} 건더기를 거른 물은 싱크대에 흘려 보내도 돼요." if holds else \
                     f"아니요, {subject} 하수구나 싱크대, 변기에 버리면 안 돼요."
+            if claimed in (FREE, PAID):
+                paid = holds == (claimed == PAID)
+                return f"{'네' if holds else '아니요'}, {subject} " + \
+                    ("배출 수수료를 내야 해요." if paid else "버리는 데 돈이 들지 않아요.")
             if holds:
                 return f"아니요, {subject} {models.with_particle(kind, '이')} 맞아요." if asked.denied else \
                     f"네, {subject} {copula(kind)}."
@@ -175,10 +196,32 @@ class AnswerWriter:
         if claimed == DRAIN:
             return f"Yes, once strained, {the} can go down the sink." if holds else \
                 f"No, never pour {the} down the drain, the sink or the toilet."
+        if claimed in (FREE, PAID):
+            paid = holds == (claimed == PAID)
+            return f"{'Yes' if holds else 'No'}, " + (f"{the} {'need' if many else 'needs'} a disposal fee." if paid
+                                                      else f"getting rid of {the} costs nothing.")
         if holds:
             return f"Yes, {the} {'go' if many else 'goes'} in {where}."
         other = self.kb.category(claimed).short.en
         return f"No, {the} {NOT_DO[many]} go in {other}: {goes} in {where}."
+
+
+def _says_needed(text: str, stems: tuple[str, ...]) -> bool:
+    """Whether an answer says the asked-about step is needed ("떼어 주세요"), not that it isn't."""
+    lowered = text.lower()
+    return bool(stems) and any(stem in lowered for stem in stems) and not any(no in lowered for no in NOT_NEEDED)
+
+
+def _needed_first(lines: list[str], asked: Asked, lang: Lang) -> list[str]:
+    """"씻어야 돼요?": 네 and the sentence with that step first, when the answer has one (the next
+    sentence names the item)."""
+    if not asked.needs or asked.yes_no:
+        return lines
+    found = next((line for line in lines if _says_needed(line, asked.needs)), None)
+    if found is None:
+        return lines
+    rest = [line for line in lines if line is not found]
+    return _fit([f"Yes: {found[:1].lower()}{found[1:]}" if lang == "en" else f"네, {found}", *rest])
 
 
 def _article(name: str, lang: Lang) -> str:
