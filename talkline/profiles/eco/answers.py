@@ -21,6 +21,7 @@ MAX_SENTENCES = 3
 NOT_ARE = {True: "aren't", False: "isn't"}
 NOT_DO = {True: "don't", False: "doesn't"}
 FREE_TERMS = ("무상", "무료", "free", "no cost")
+DRAIN_WORDS = ("싱크대", "하수구", "배수", "변기", "drain", "sink", "toilet")
 NOT_NEEDED = ("안 ", "않아도", "필요 없", "없어도", "don't", "no need", "needn't")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _ITEM_SLOT = re.compile(r"\{item(?:\|([^}]+))?\}\s*")
@@ -34,13 +35,18 @@ def render(template: str, subject: str | None, lang: Lang) -> str:
     """Fill a `{item|은}` slot with the subject and its particle, or drop it ("they" in English)."""
     def fill(match: re.Match[str]) -> str:
         if lang == "ko":
-            return f"{models.with_particle(subject, match.group(1) or '은')} " if subject else ""
+            return f"{models.with_particle(_acronym(subject), match.group(1) or '은')} " if subject else ""
         at_start = match.start() == 0
         spacing = match.group(0)[len(match.group(0).rstrip()):]
         return (subject or ("they" if at_start else "them")) + spacing
 
     text = _ITEM_SLOT.sub(fill, template).strip()
     return text[:1].upper() + text[1:]
+
+
+def _acronym(name: str) -> str:
+    """A short Latin name in Korean speech is an acronym: "cd는" is written "CD는", "led" "LED"."""
+    return name.upper() if re.fullmatch(r"[A-Za-z]{1,3}", name) else name
 
 
 def copula(word: str) -> str:
@@ -79,9 +85,14 @@ class AnswerWriter:
         action = item.lead or category.action
         if verdict is None:
             lead = render(action.get(lang), _article(name, lang), lang)
-            return _fit([lead, *why, *(_without_bin(line, lead) for line in how)] if lang == "ko" else [lead, *why, *how])
+            return _fit([lead, *why, *(_without_bin(line, lead) for line in how)] if lang == "ko" else
+                        [lead, *why, *(_without_bin_en(line, lead) for line in how)])
         lead = self._verdict_sentence(verdict, name, category, asked, lang)
         place = render(item.lead.get(lang), None if lang == "ko" else _article(name, lang), lang) if item.lead else ""
+        if asked.claims[0] == DRAIN and not verdict:  # "하수구에 부어도 돼?" is answered by the first sentence
+            how = [line for line in how if not any(word in line.lower() for word in DRAIN_WORDS)]
+        if lang == "en":
+            how = [_without_bin_en(line, f"{lead} {place}") for line in how]
         return _fit([lead, place, *(why if not verdict or item.not_in else []), *how])
 
     def category(self, category: Category, name: str, asked: Asked, lang: Lang) -> list[str]:
@@ -260,6 +271,20 @@ def _without_bin(sentence: str, lead: str) -> str:
         return "버리세요" if bagged else match.group(2)
 
     return _BIN_ENDING.sub(drop, sentence)
+
+
+_PUT_WITH_EN = re.compile(r"(?:,? (?:then|and) )?\bput (?:it|them) (?:in|with|into) (?:the )?([a-z ]+?)(?=[.!?]?$)",
+                          re.IGNORECASE)
+
+
+def _without_bin_en(sentence: str, lead: str) -> str:
+    """"Tape over the terminals and put it in the battery box" after a lead that named the battery box:
+    "Tape over the terminals." A sentence that only says the bin again is dropped."""
+    found = _PUT_WITH_EN.search(sentence)
+    if found is None or found.group(1).strip().lower() not in lead.lower():
+        return sentence
+    kept = sentence[:found.start()].rstrip(" ,")
+    return f"{kept}." if kept else ""
 
 
 def _subject_phrase(sentence: str) -> str:
