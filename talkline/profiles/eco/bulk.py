@@ -23,7 +23,7 @@ COLUMNS = ("시도명", "시군구명", "대형폐기물명", "대형폐기물�
            "데이터기준일자")
 FREE = frozenset({"무료", "free", "n"})
 BOOKING = Texts(
-    ko=("구청 홈페이지나 대형폐기물 배출 신고 앱에서 신고하고 수수료를 내요. 주민센터에 가서 스티커를 사도 돼요.",
+    ko=("구청 홈페이지나 대형폐기물 앱에서 신고하고 수수료를 내거나, 주민센터에서 스티커를 사서 붙이면 돼요.",
         "신고번호를 적거나 스티커를 물건에 잘 보이게 붙여요.",
         "정해진 날짜에 집 앞이나 지정된 장소에 내놓으면 수거해 가요."),
     en=("Report the item on the district website or a bulky-waste app and pay the fee, or buy a sticker at the "

@@ -71,14 +71,15 @@ def bulk(result: dict[str, Any], lang: Lang, *, with_booking: bool) -> list[str]
     else:
         source = "In my sample fee table" if sample else f"In the {result.get('data_district') or 'district'} fee table"
         if known:
-            fee = f"{source}, a {name} ({result['size']}) costs {_won_en(result['fee_won'])}."
+            size = "" if result["size"] in ("each", "standard") else f", {result['size']},"
+            fee = f"{source}, a {name}{size} costs {_won_en(result['fee_won'])}."
         else:
             listed = ", ".join(f"{size['size']} {_won_en(size['fee_won'])}" for size in sizes)
             fee = f"The fee for a {name} depends on its size. {source}: {listed}."
         office = f"the {result['district']} office" if result.get("district") else "yours"
         caution = f"Real fees differ by district, so check with {office}." if sample else ""
     booking = result["booking"][0] if with_booking and known else ""
-    return [line for line in (*answers.sentences(fee), caution, booking) if line][:3]
+    return [line for line in (*answers.sentences(fee), caution, *answers.sentences(booking)) if line][:3]
 
 
 def _won_ko(won: int) -> str:
