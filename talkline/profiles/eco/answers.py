@@ -21,6 +21,7 @@ MAX_SENTENCES = 3
 NOT_ARE = {True: "aren't", False: "isn't"}
 NOT_DO = {True: "don't", False: "doesn't"}
 FREE_TERMS = ("무상", "무료", "free", "no cost")
+_NOT_RECYCLED = "재활용이 안 돼요."
 DRAIN_WORDS = ("싱크대", "하수구", "배수", "변기", "drain", "sink", "toilet")
 NOT_NEEDED = ("안 ", "않아도", "필요 없", "없어도", "don't", "no need", "needn't")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -85,9 +86,15 @@ class AnswerWriter:
         action = item.lead or category.action
         if verdict is None:
             lead = render(action.get(lang), _article(name, lang), lang)
+            if asked.cost and self._free(category, item):
+                lead = f"{models.with_particle(_acronym(name), '은')} 버리는 데 돈이 들지 않아요." if lang == "ko" \
+                    else f"Getting rid of {_article(name, lang)} costs nothing."
             return _fit([lead, *why, *(_without_bin(line, lead) for line in how)] if lang == "ko" else
                         [lead, *why, *(_without_bin_en(line, lead) for line in how)])
         lead = self._verdict_sentence(verdict, name, category, asked, lang)
+        if lang == "ko" and why and asked.claims[0] == RECYCLABLE and _NOT_RECYCLED in lead \
+                and why[0].endswith(_NOT_RECYCLED) and not _subject_phrase(why[0]):
+            lead, why = lead.replace(_NOT_RECYCLED, why[0], 1), why[1:]  # the reason said once, in the answer
         place = render(item.lead.get(lang), None if lang == "ko" else _article(name, lang), lang) if item.lead else ""
         if asked.claims[0] == DRAIN and not verdict:  # "하수구에 부어도 돼?" is answered by the first sentence
             how = [line for line in how if not any(word in line.lower() for word in DRAIN_WORDS)]
@@ -123,10 +130,14 @@ class AnswerWriter:
 
     def _paid(self, category: Category, item: Item | None) -> bool:
         """Whether putting it out costs a fee: bulky waste does, unless its advice says it is collected free."""
+        return category.group == "bulk" and not self._free(category, item)
+
+    def _free(self, category: Category, item: Item | None) -> bool:
+        """Whether its advice says it is taken for free (appliance pick-up, collection boxes that say so)."""
         said = " ".join(text.get(lang) for text in (item.say if item else None, item.lead if item else None,
                                                      category.action) if text for lang in ("ko", "en"))
         steps = " ".join((*category.steps.ko, *category.steps.en))
-        return category.group == "bulk" and not any(term in f"{said} {steps}" for term in FREE_TERMS)
+        return any(term in f"{said} {steps}" for term in FREE_TERMS)
 
     def _branches(self, item: Item, name: str, category: Category, asked: Asked, lang: Lang) -> list[str]:
         """Both branches of a two-way item (pulp or plastic egg trays, a little or a lot of oil);
@@ -281,7 +292,7 @@ def _without_bin_en(sentence: str, lead: str) -> str:
     """"Tape over the terminals and put it in the battery box" after a lead that named the battery box:
     "Tape over the terminals." A sentence that only says the bin again is dropped."""
     found = _PUT_WITH_EN.search(sentence)
-    if found is None or found.group(1).strip().lower() not in lead.lower():
+    if found is None or found.group(1).strip().lower() not in lead.lower().replace("-", " "):
         return sentence
     kept = sentence[:found.start()].rstrip(" ,")
     return f"{kept}." if kept else ""

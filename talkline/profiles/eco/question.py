@@ -30,6 +30,7 @@ DENIAL_KO = ("아니지", "아니죠", "아니야", "아닌가", "아니에요",
              "안 되죠", "안되죠", "안 되잖", "안 돼지", "안 되는 거지", "안 되는 거죠")
 PRONOUNS_EN = frozenset({"i", "you", "we", "they", "it", "this", "these", "those", "that", "my", "the", "a", "an"})
 RECYCLE_WORDS = ("재활용", "분리수거", "분리배출", "recyclable", "recycle", "recycled", "recycling")
+COST_WORDS = ("얼마", "비용", "수수료", "돈", "how much", "cost", "costs", "fee", "fees")
 FREE_WORDS = ("무료", "공짜", "무상", "free", "free of charge", "no charge")
 PAID_WORDS = ("돈 내", "돈을 내", "돈 들", "돈이 들", "돈 드", "유료", "돈 받", "pay", "paid", "cost money", "costs money",
               "charge", "charged")
@@ -55,6 +56,7 @@ class Asked:
     denied: bool  # the question denies the claim ("음식물 아니지?")
     claims: tuple[str, ...]  # category ids, RECYCLABLE, DRAIN, FREE or PAID
     needs: tuple[str, ...] = ()  # stems of a step asked about ("떼야 돼?"): the answer says yes if it has one
+    cost: bool = False  # "얼마 들어요?", "how much": the answer opens with the cost when it knows it is free
 
 
 def read_question(text: str, mentions: Sequence[Mention], subject: Mention | None, kb: KnowledgeBase,
@@ -63,7 +65,8 @@ def read_question(text: str, mentions: Sequence[Mention], subject: Mention | Non
     asks = _asks_yes_no(text, lang) and len(claims) == 1  # "paper or plastic?" is a choice, not yes/no
     denied = lang == "ko" and any(word in compact(text) for word in map(compact, DENIAL_KO))
     needs = _needs(text, lang) if _asks_yes_no(text, lang) and not claims else ()
-    return Asked(yes_no=asks and bool(claims), denied=denied and asks, claims=claims, needs=needs)
+    cost = any(find_phrase(text, word) for word in COST_WORDS)
+    return Asked(yes_no=asks and bool(claims), denied=denied and asks, claims=claims, needs=needs, cost=cost)
 
 
 def _needs(text: str, lang: Lang) -> tuple[str, ...]:
