@@ -92,9 +92,12 @@ class AnswerWriter:
             return _fit([lead, *why, *(_without_bin(line, lead) for line in how)] if lang == "ko" else
                         [lead, *why, *(_without_bin_en(line, lead) for line in how)])
         lead = self._verdict_sentence(verdict, name, category, asked, lang)
-        if lang == "ko" and why and asked.claims[0] == RECYCLABLE and _NOT_RECYCLED in lead \
-                and why[0].endswith(_NOT_RECYCLED) and not _subject_phrase(why[0]):
-            lead, why = lead.replace(_NOT_RECYCLED, why[0], 1), why[1:]  # the reason said once, in the answer
+        if lang == "ko" and asked.claims[0] == RECYCLABLE and _NOT_RECYCLED in lead:
+            reason = next((line for line in (*why, *how) if line.endswith(_NOT_RECYCLED) and not _subject_phrase(line)),
+                          None)
+            if reason is not None:  # the reason said once, inside the no: "볼펜은 여러 재질이 섞여 있어서 재활용이 안 돼요"
+                lead = lead.replace(_NOT_RECYCLED, reason, 1)
+                why, how = [line for line in why if line != reason], [line for line in how if line != reason]
         place = render(item.lead.get(lang), None if lang == "ko" else _article(name, lang), lang) if item.lead else ""
         if asked.claims[0] == DRAIN and not verdict:  # "하수구에 부어도 돼?" is answered by the first sentence
             how = [line for line in how if not any(word in line.lower() for word in DRAIN_WORDS)]
