@@ -23,6 +23,8 @@ NOT_DO = {True: "don't", False: "doesn't"}
 FREE_TERMS = ("무상", "무료", "free", "no cost")
 _NOT_RECYCLED = "재활용이 안 돼요."
 DRAIN_WORDS = ("싱크대", "하수구", "배수", "변기", "drain", "sink", "toilet")
+NOT_NEEDED_SAYS = ("그대로 두어도", "그대로 둬도", "안 떼도", "안 씻어도", "않아도 돼", "필요 없", "can stay", "no need",
+                   "don't need to", "needn't")
 NOT_NEEDED = ("안 ", "않아도", "필요 없", "없어도", "don't", "no need", "needn't")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _ITEM_SLOT = re.compile(r"\{item(?:\|([^}]+))?\}\s*")
@@ -73,8 +75,9 @@ class AnswerWriter:
         verdict = self.verdict(category, asked, item)
         if detail is not None:
             text = detail[1].get(lang)
-            needed = verdict is None and _says_needed(text, asked.needs)
-            return _fit(self._detail(item, name, text, True if needed else verdict, lang))
+            if verdict is None and asked.needs:  # "라벨 떼야 돼?": 네 when the answer says to, 아니요 when it says no need
+                verdict = True if _says_needed(text, asked.needs) else False if _says_not_needed(text) else None
+            return _fit(self._detail(item, name, text, verdict, lang))
         return _needed_first(self._item(item, name, category, verdict, asked, lang), asked, lang)
 
     def _item(self, item: Item, name: str, category: Category, verdict: bool | None, asked: Asked,
@@ -235,6 +238,11 @@ def _says_needed(text: str, stems: tuple[str, ...]) -> bool:
     """Whether an answer says the asked-about step is needed ("떼어 주세요"), not that it isn't."""
     lowered = text.lower()
     return bool(stems) and any(stem in lowered for stem in stems) and not any(no in lowered for no in NOT_NEEDED)
+
+
+def _says_not_needed(text: str) -> bool:
+    lowered = text.lower()
+    return any(phrase in lowered for phrase in NOT_NEEDED_SAYS)
 
 
 def _needed_first(lines: list[str], asked: Asked, lang: Lang) -> list[str]:

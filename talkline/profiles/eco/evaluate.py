@@ -10,7 +10,9 @@ A question passes when its answer is right at the answer level, not only the cat
 
 Groups: colloquial Korean (`ko`), English (`en`), follow-ups (`follow_up`, questions with earlier
 turns in `before`, each played through the agent first so the follow-up is answered from a real
-history). The target is 95 % overall and in every group.
+history). The target is 95 % overall and in every group. Each question also belongs to a batch (`main`,
+or `blind-3`: written without reading the knowledge files), reported on its own rows so a held-out
+set's score is never hidden in the total.
 """
 
 from __future__ import annotations
