@@ -169,6 +169,7 @@ def test_fees_steps_and_just_putting_it_out_are_answered_yes_or_no_first(guide: 
     ("What about styrofoam from a delivery box?", "styrofoam_box", "styrofoam", ["tape"]),
     ("my coffee mug broke, where does ceramic go", "ceramic", "non_combustible", ["newspaper"]),
     ("Where do I throw out leftover pills?", "medicine", "hazardous", ["pharmacy"]),
+    ("페트병 라벨 안 떼지면 어떡해?", "pet_bottle", "clear_pet", ["잘라", "플라스틱류"]),
 ])
 def test_blind_set_items_and_conditions_are_answered(guide: DisposalGuide, query: str, item: str, category: str,
                                                      words: list[str]) -> None:
