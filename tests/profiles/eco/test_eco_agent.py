@@ -175,6 +175,9 @@ async def test_short_follow_ups_and_same_bin_questions_use_the_previous_answer(e
     food = await converse(eco_profile.agent, eco_profile.tools, (), "음식물 쓰레기 어떻게 버려")
     egg = await converse(eco_profile.agent, eco_profile.tools, food.history, "그럼 달걀껍질도?")
     assert egg.reply.startswith("아니요, 달걀껍질은 음식물쓰레기가 아니라 일반쓰레기예요.")
+    pizza = await converse(eco_profile.agent, eco_profile.tools, (), "피자박스 어디다 버려요")
+    clean = await converse(eco_profile.agent, eco_profile.tools, pizza.history, "기름 안 묻었으면요?")
+    assert clean.reply.startswith("피자박스는 기름이 안 묻었으면 접어서 종이류로 내놓으면 돼요."), clean.reply
 
 
 async def test_an_english_seat_count_names_the_sofa_size(eco_profile: Profile) -> None:
