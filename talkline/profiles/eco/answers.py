@@ -14,12 +14,18 @@ import re
 
 from talkline.profiles.eco import models
 from talkline.profiles.eco.knowledge import Category, Detail, Item, KnowledgeBase, Lang
-from talkline.profiles.eco.question import DRAIN, RECYCLABLE, Asked
+from talkline.profiles.eco.question import DRAIN, FREE, PAID, RECYCLABLE, Asked
 from talkline.profiles.eco.text import compact
 
 MAX_SENTENCES = 3
 NOT_ARE = {True: "aren't", False: "isn't"}
 NOT_DO = {True: "don't", False: "doesn't"}
+FREE_TERMS = ("무상", "무료", "free", "no cost")
+_NOT_RECYCLED = "재활용이 안 돼요."
+DRAIN_WORDS = ("싱크대", "하수구", "배수", "변기", "drain", "sink", "toilet")
+NOT_NEEDED_SAYS = ("그대로 두어도", "그대로 둬도", "안 떼도", "안 씻어도", "않아도 돼", "필요 없", "can stay", "no need",
+                   "don't need to", "needn't")
+NOT_NEEDED = ("안 ", "않아도", "필요 없", "없어도", "don't", "no need", "needn't")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _ITEM_SLOT = re.compile(r"\{item(?:\|([^}]+))?\}\s*")
 
@@ -32,13 +38,18 @@ def render(template: str, subject: str | None, lang: Lang) -> str:
     """Fill a `{item|은}` slot with the subject and its particle, or drop it ("they" in English)."""
     def fill(match: re.Match[str]) -> str:
         if lang == "ko":
-            return f"{models.with_particle(subject, match.group(1) or '은')} " if subject else ""
+            return f"{models.with_particle(_acronym(subject), match.group(1) or '은')} " if subject else ""
         at_start = match.start() == 0
         spacing = match.group(0)[len(match.group(0).rstrip()):]
         return (subject or ("they" if at_start else "them")) + spacing
 
     text = _ITEM_SLOT.sub(fill, template).strip()
     return text[:1].upper() + text[1:]
+
+
+def _acronym(name: str) -> str:
+    """A short Latin name in Korean speech is an acronym: "cd는" is written "CD는", "led" "LED"."""
+    return name.upper() if re.fullmatch(r"[A-Za-z]{1,3}", name) else name
 
 
 def copula(word: str) -> str:
@@ -63,7 +74,14 @@ class AnswerWriter:
             self.kb.category_of(item)
         verdict = self.verdict(category, asked, item)
         if detail is not None:
-            return _fit(self._detail(item, name, detail[1].get(lang), verdict, lang))
+            text = detail[1].get(lang)
+            if verdict is None and asked.needs:  # "라벨 떼야 돼?": 네 when the answer says to, 아니요 when it says no need
+                verdict = True if _says_needed(text, asked.needs) else False if _says_not_needed(text) else None
+            return _fit(self._detail(item, name, text, verdict, lang))
+        return _needed_first(self._item(item, name, category, verdict, asked, lang), asked, lang)
+
+    def _item(self, item: Item, name: str, category: Category, verdict: bool | None, asked: Asked,
+              lang: Lang) -> list[str]:
         why = sentences(item.why.get(lang)) if item.why else []
         how = sentences(item.say.get(lang)) if item.say else self._steps(item, lang)
         if item.lead and item.mostly is not None and (verdict is None or asked.claims[0] != DRAIN):
@@ -71,9 +89,23 @@ class AnswerWriter:
         action = item.lead or category.action
         if verdict is None:
             lead = render(action.get(lang), _article(name, lang), lang)
-            return _fit([lead, *why, *(_without_bin(line, lead) for line in how)] if lang == "ko" else [lead, *why, *how])
+            if asked.cost and self._free(category, item):
+                lead = f"{models.with_particle(_acronym(name), '은')} 버리는 데 돈이 들지 않아요." if lang == "ko" \
+                    else f"Getting rid of {_article(name, lang)} costs nothing."
+            return _fit([lead, *why, *(_without_bin(line, lead) for line in how)] if lang == "ko" else
+                        [lead, *why, *(_without_bin_en(line, lead) for line in how)])
         lead = self._verdict_sentence(verdict, name, category, asked, lang)
+        if lang == "ko" and asked.claims[0] == RECYCLABLE and _NOT_RECYCLED in lead:
+            reason = next((line for line in (*why, *how) if line.endswith(_NOT_RECYCLED) and not _subject_phrase(line)),
+                          None)
+            if reason is not None:  # the reason said once, inside the no: "볼펜은 여러 재질이 섞여 있어서 재활용이 안 돼요"
+                lead = lead.replace(_NOT_RECYCLED, reason, 1)
+                why, how = [line for line in why if line != reason], [line for line in how if line != reason]
         place = render(item.lead.get(lang), None if lang == "ko" else _article(name, lang), lang) if item.lead else ""
+        if asked.claims[0] == DRAIN and not verdict:  # "하수구에 부어도 돼?" is answered by the first sentence
+            how = [line for line in how if not any(word in line.lower() for word in DRAIN_WORDS)]
+        if lang == "en":
+            how = [_without_bin_en(line, f"{lead} {place}") for line in how]
         return _fit([lead, place, *(why if not verdict or item.not_in else []), *how])
 
     def category(self, category: Category, name: str, asked: Asked, lang: Lang) -> list[str]:
@@ -96,9 +128,22 @@ class AnswerWriter:
             holds = category.group == "recyclable"
         elif claimed == DRAIN:
             holds = bool(item and item.drain_ok)
+        elif claimed in (FREE, PAID):
+            holds = self._paid(category, item) == (claimed == PAID)
         else:
             holds = category.id == claimed
         return holds != asked.denied
+
+    def _paid(self, category: Category, item: Item | None) -> bool:
+        """Whether putting it out costs a fee: bulky waste does, unless its advice says it is collected free."""
+        return category.group == "bulk" and not self._free(category, item)
+
+    def _free(self, category: Category, item: Item | None) -> bool:
+        """Whether its advice says it is taken for free (appliance pick-up, collection boxes that say so)."""
+        said = " ".join(text.get(lang) for text in (item.say if item else None, item.lead if item else None,
+                                                     category.action) if text for lang in ("ko", "en"))
+        steps = " ".join((*category.steps.ko, *category.steps.en))
+        return any(term in f"{said} {steps}" for term in FREE_TERMS)
 
     def _branches(self, item: Item, name: str, category: Category, asked: Asked, lang: Lang) -> list[str]:
         """Both branches of a two-way item (pulp or plastic egg trays, a little or a lot of oil);
@@ -159,6 +204,10 @@ class AnswerWriter:
             if claimed == DRAIN:
                 return f"네, {subject} 건더기를 거른 물은 싱크대에 흘려 보내도 돼요." if holds else \
                     f"아니요, {subject} 하수구나 싱크대, 변기에 버리면 안 돼요."
+            if claimed in (FREE, PAID):
+                paid = holds == (claimed == PAID)
+                return f"{'네' if holds else '아니요'}, {subject} " + \
+                    ("배출 수수료를 내야 해요." if paid else "버리는 데 돈이 들지 않아요.")
             if holds:
                 return f"아니요, {subject} {models.with_particle(kind, '이')} 맞아요." if asked.denied else \
                     f"네, {subject} {copula(kind)}."
@@ -175,10 +224,37 @@ class AnswerWriter:
         if claimed == DRAIN:
             return f"Yes, once strained, {the} can go down the sink." if holds else \
                 f"No, never pour {the} down the drain, the sink or the toilet."
+        if claimed in (FREE, PAID):
+            paid = holds == (claimed == PAID)
+            return f"{'Yes' if holds else 'No'}, " + (f"{the} {'need' if many else 'needs'} a disposal fee." if paid
+                                                      else f"getting rid of {the} costs nothing.")
         if holds:
             return f"Yes, {the} {'go' if many else 'goes'} in {where}."
         other = self.kb.category(claimed).short.en
         return f"No, {the} {NOT_DO[many]} go in {other}: {goes} in {where}."
+
+
+def _says_needed(text: str, stems: tuple[str, ...]) -> bool:
+    """Whether an answer says the asked-about step is needed ("떼어 주세요"), not that it isn't."""
+    lowered = text.lower()
+    return bool(stems) and any(stem in lowered for stem in stems) and not any(no in lowered for no in NOT_NEEDED)
+
+
+def _says_not_needed(text: str) -> bool:
+    lowered = text.lower()
+    return any(phrase in lowered for phrase in NOT_NEEDED_SAYS)
+
+
+def _needed_first(lines: list[str], asked: Asked, lang: Lang) -> list[str]:
+    """"씻어야 돼요?": 네 and the sentence with that step first, when the answer has one (the next
+    sentence names the item)."""
+    if not asked.needs or asked.yes_no:
+        return lines
+    found = next((line for line in lines if _says_needed(line, asked.needs)), None)
+    if found is None:
+        return lines
+    rest = [line for line in lines if line is not found]
+    return _fit([f"Yes: {found[:1].lower()}{found[1:]}" if lang == "en" else f"네, {found}", *rest])
 
 
 def _article(name: str, lang: Lang) -> str:
@@ -217,6 +293,20 @@ def _without_bin(sentence: str, lead: str) -> str:
         return "버리세요" if bagged else match.group(2)
 
     return _BIN_ENDING.sub(drop, sentence)
+
+
+_PUT_WITH_EN = re.compile(r"(?:,? (?:then|and) )?\bput (?:it|them) (?:in|with|into) (?:the )?([a-z ]+?)(?=[.!?]?$)",
+                          re.IGNORECASE)
+
+
+def _without_bin_en(sentence: str, lead: str) -> str:
+    """"Tape over the terminals and put it in the battery box" after a lead that named the battery box:
+    "Tape over the terminals." A sentence that only says the bin again is dropped."""
+    found = _PUT_WITH_EN.search(sentence)
+    if found is None or found.group(1).strip().lower() not in lead.lower().replace("-", " "):
+        return sentence
+    kept = sentence[:found.start()].rstrip(" ,")
+    return f"{kept}." if kept else ""
 
 
 def _subject_phrase(sentence: str) -> str:

@@ -9,6 +9,7 @@ say the size gets every size: "소파 버리려면 얼마예요?" has no single 
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,10 @@ from talkline.profiles.eco.text import best_match, compact
 COLUMNS = ("시도명", "시군구명", "대형폐기물명", "대형폐기물구분명", "대형폐기물규격", "유무료여부", "수수료", "관리기관명",
            "데이터기준일자")
 FREE = frozenset({"무료", "free", "n"})
+SEATS = re.compile(r"(\w+) seats?\b")
+NUMBERS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6"}
 BOOKING = Texts(
-    ko=("구청 홈페이지나 대형폐기물 배출 신고 앱에서 신고하고 수수료를 내요. 주민센터에 가서 스티커를 사도 돼요.",
+    ko=("구청 홈페이지나 대형폐기물 앱에서 신고하고 수수료를 내거나, 주민센터에서 스티커를 사서 붙이면 돼요.",
         "신고번호를 적거나 스티커를 물건에 잘 보이게 붙여요.",
         "정해진 날짜에 집 앞이나 지정된 장소에 내놓으면 수거해 가요."),
     en=("Report the item on the district website or a bulky-waste app and pay the fee, or buy a sticker at the "
@@ -104,6 +107,10 @@ def _size_words(fee: Fee) -> list[str]:
     words = [fee.size.split()[0]] if fee.size.split() else []
     if fee.size_en:
         words.append(fee.size_en.split(" or ")[0])
+        if seats := SEATS.match(fee.size_en):  # "three seats or more": "a three-seater", "3-seater"
+            count = seats.group(1)
+            words += [f"{count}-seater", f"{count} seater", f"{NUMBERS.get(count, count)}-seater",
+                      f"{NUMBERS.get(count, count)} seater"]
     return words
 
 

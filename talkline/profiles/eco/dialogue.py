@@ -8,6 +8,7 @@ conversation. `Planner.plan` uses Kiwi: run it in the inference pool.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +51,8 @@ CENTER_KINDS: dict[str, tuple[str, ...]] = {
     "reuse_center": ("재활용센터", "재활용 센터", "재사용", "중고", "reuse", "second-hand", "recycling center",
                      "recycling centre"),
 }
+SAME_AS_KO = re.compile(r"도\s*(?:요|요\?|\?)?\s*$")  # "그럼 달걀껍질도?": the new item, asked about the last bin
+SHORT_FOLLOW_UP_TERMS = 3  # "씻어야 돼요?", "얼마 들어요?": a short question that names nothing is about the last item
 HOW_WORDS = ("어떻게", "어떡", "어케", "방법", "how do", "how should", "how to")
 GREETINGS = ("안녕", "hello", "hi", "hey")
 THANKS = ("고마", "감사", "땡큐", "thank", "thanks", "cheers")
@@ -143,6 +146,8 @@ class Planner:
             return self._bulk(text, place, lang)
         if (size := self._size_follow_up(history)) is not None:
             return size
+        if (fee := self._fee_follow_up(history)) is not None:
+            return fee
         if place is not None and not self._names_item(text) and (elsewhere := self._elsewhere(history, place, lang)):
             return elsewhere
         return Plan(calls=(Call(DISPOSAL, {"query": self._disposal_query(history)}),))
@@ -203,6 +208,17 @@ class Planner:
         arguments = previous.arguments | {"item": f"{item} {history.text}"[:MAX_ITEM_CHARS]}
         return Plan(calls=(Call(BULK, arguments),))
 
+    def _fee_follow_up(self, history: History) -> Plan | None:
+        """"얼마예요?" after a bulky item's answer: its fee (items collected free are answered by the lookup)."""
+        previous = history.last(DISPOSAL, BULK)
+        if previous is None or not says_any(history.text, FEE_WORDS) or self._names_item(history.text):
+            return None
+        item = (previous.result.get("item") or {}).get("name") if previous.name == DISPOSAL else \
+            previous.arguments.get("item")
+        if not item or not self.fees.options(str(item)):
+            return None
+        return Plan(calls=(Call(BULK, {"item": str(item)[:MAX_ITEM_CHARS]}),))
+
     def _asks_fee(self, text: str) -> bool:
         return says_any(text, FEE_WORDS) and (says_any(text, BULK_WORDS) or bool(self.fees.options(text)))
 
@@ -229,15 +245,25 @@ class Planner:
         "종이로 버려도 돼?") is about the previous item; a newly named item always wins."""
         text = history.text
         previous = history.last(DISPOSAL)
-        if previous is None or self._names_item(text):
+        if previous is None:
             return text
         result = previous.result
+        if self._names_item(text):
+            return self._same_as(text, result)
         if result.get("status") == "clarify" and len(models.terms(text)) <= 3:
             return f"{previous.arguments.get('query', '')} {text}".strip()
         topic = (result.get("said") or result.get("matched_name")) if result.get("item") else None
         if result.get("status") == "answer" and topic and self._refers_back(text):
             return f"{topic}, {text}"  # the comma keeps names apart: "휴대폰, 배터리 안 빼도 돼?"
         return text
+
+    def _same_as(self, text: str, result: dict[str, Any]) -> str:
+        """"그럼 달걀껍질도?" after an answer about a bin: is the new item in that bin too?"""
+        category = result.get("category") or {}
+        if result.get("status") != "answer" or not category.get("id") or not SAME_AS_KO.search(text):
+            return text
+        name = self.kb.category(category["id"]).kind.ko
+        return f"{SAME_AS_KO.sub('도', text.strip())} {name} 맞아?"
 
     def _names_item(self, text: str) -> bool:
         """Whether `text` names an item outright (a bare part word such as 뚜껑 does not count)."""
@@ -250,6 +276,8 @@ class Planner:
         how-question about a whole category ("음쓰 어떻게 버려?")."""
         mentions = self.matcher.find(text)
         if any(m.kind == "detail" for m in mentions) or says_any(text, FOLLOW_UP_CUES):
+            return True
+        if not mentions and len(models.terms(text)) <= SHORT_FOLLOW_UP_TERMS:
             return True
         return any(m.kind == "category" for m in mentions) and not says_any(text, HOW_WORDS)
 

@@ -10,6 +10,7 @@ skill agent speaks them as they are and an LLM can quote or rephrase them.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from talkline.profiles.eco import models
@@ -24,6 +25,7 @@ __all__ = ["DisposalGuide", "confidence", "render", "sentences"]
 
 Status = Literal["answer", "clarify", "unknown"]
 
+SOURCE_BEFORE = re.compile(r"\b(?:from|off|out of)\s+(?:(?:a|an|the|my|our|this|that|some)\s+)?$", re.IGNORECASE)
 MAX_QUERY_CHARS = 300  # the work per question stays bounded whatever is sent
 CONFIDENT = 0.5
 NAMED = 0.99  # share of a name's letters in the question that counts as naming it outright
@@ -60,7 +62,7 @@ class DisposalGuide:
         if options := self._clarification(query, lang):
             return options
         mentions = self.matcher.find(query)
-        subject = self._subject(mentions)
+        subject = self._subject(mentions, query)
         if subject is None and (named := self._named_category(query, mentions)) is not None:
             asked = read_question(query, mentions, named, self.kb, lang)
             category = self.kb.category(named.target)
@@ -76,7 +78,7 @@ class DisposalGuide:
         return self._guess(query, mentions, lang)
 
     # ------------------------------------------------------------------ understanding
-    def _subject(self, mentions: list[Mention]) -> Mention | None:
+    def _subject(self, mentions: list[Mention], query: str = "") -> Mention | None:
         """The item asked about: the one marked as topic (은/는/이/가), else the last one named, as the
         thing thrown away stands right before the verb ("고기 밑에 깔린 스티로폼 접시 어디 버려") and
         an English head noun comes last ("glass jam jar"). A word that also names a bin (스티로폼,
@@ -90,6 +92,7 @@ class DisposalGuide:
             kind = details[(part.start, part.end)]
             if not any(self.kb.detail(self.kb.item(owner.target), kind) for owner in owners):
                 owners.append(part)
+        owners = [m for m in owners if not _source(query, m)] or owners
         things = [m for m in owners if compact(m.name) not in self._aliases] or owners
         if not things:
             return None
@@ -272,6 +275,11 @@ class DisposalGuide:
         if hit.kind == "item":
             return self.kb.item(hit.target).name(lang)
         return self.kb.category(hit.target).name.get(lang)
+
+
+def _source(query: str, mention: Mention) -> bool:
+    """"styrofoam from a delivery box": the thing it came from is not what is thrown away."""
+    return bool(SOURCE_BEFORE.search(query[:mention.start]))
 
 
 def _base(status: Status, query: str, lang: Lang, kb: KnowledgeBase) -> dict[str, Any]:

@@ -64,21 +64,24 @@ def bulk(result: dict[str, Any], lang: Lang, *, with_booking: bool) -> list[str]
             fee = f"{source} {name} {result['size']} 수수료가 {copula(_won_ko(result['fee_won']))}."
         else:
             listed = copula(", ".join(f"{size['size']} {_won_ko(size['fee_won'])}" for size in sizes))
-            opening = f"{models.with_particle(name, '은')} 크기에 따라 달라요." if with_booking else "수수료는 크기에 따라 달라요."
-            fee = f"{opening} {source} {listed}."
+            # after a disposal sentence, one sentence: the reply stays at three
+            fee = f"{models.with_particle(name, '은')} 크기에 따라 달라요. {source} {listed}." if with_booking else \
+                f"{source} 크기에 따라 {listed}."
         office = f"{result['district']}청" if result.get("district") else "구청"
         caution = f"실제 수수료는 구마다 달라서 {office}에서 꼭 확인하세요." if sample else ""
     else:
         source = "In my sample fee table" if sample else f"In the {result.get('data_district') or 'district'} fee table"
         if known:
-            fee = f"{source}, a {name} ({result['size']}) costs {_won_en(result['fee_won'])}."
+            size = "" if result["size"] in ("each", "standard") else f", {result['size']},"
+            fee = f"{source}, a {name}{size} costs {_won_en(result['fee_won'])}."
         else:
             listed = ", ".join(f"{size['size']} {_won_en(size['fee_won'])}" for size in sizes)
-            fee = f"The fee for a {name} depends on its size. {source}: {listed}."
+            fee = f"The fee for a {name} depends on its size. {source}: {listed}." if with_booking else \
+                f"{source} the fee depends on size: {listed}."
         office = f"the {result['district']} office" if result.get("district") else "yours"
         caution = f"Real fees differ by district, so check with {office}." if sample else ""
     booking = result["booking"][0] if with_booking and known else ""
-    return [line for line in (*answers.sentences(fee), caution, booking) if line][:3]
+    return [line for line in (*answers.sentences(fee), caution, *answers.sentences(booking)) if line][:3]
 
 
 def _won_ko(won: int) -> str:

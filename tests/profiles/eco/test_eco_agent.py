@@ -163,3 +163,25 @@ async def test_sample_places_are_said_to_be_examples(eco_profile: Profile) -> No
     exchange = await converse(eco_profile.agent, eco_profile.tools, (), "강남역 근처 폐건전지 수거함 어디 있어요?")
     assert exchange.reply.startswith("예시 자료로는 강남역 근처 폐건전지 수거함으로")
     assert "(예시)" not in exchange.reply and "실제 장소가 아니에요" in exchange.reply
+
+
+async def test_short_follow_ups_and_same_bin_questions_use_the_previous_answer(eco_profile: Profile) -> None:
+    carton = await converse(eco_profile.agent, eco_profile.tools, (), "우유팩 어떻게 버려요")
+    wash = await converse(eco_profile.agent, eco_profile.tools, carton.history, "씻어야 돼요?")
+    assert wash.reply.startswith("네, 내용물을 비우고 물로 헹군 다음") and "우유팩" in wash.reply
+    fridge = await converse(eco_profile.agent, eco_profile.tools, (), "냉장고 버리려고요")
+    cost = await converse(eco_profile.agent, eco_profile.tools, fridge.history, "얼마 들어요?")
+    assert cost.reply.startswith("냉장고는 버리는 데 돈이 들지 않아요.")
+    food = await converse(eco_profile.agent, eco_profile.tools, (), "음식물 쓰레기 어떻게 버려")
+    egg = await converse(eco_profile.agent, eco_profile.tools, food.history, "그럼 달걀껍질도?")
+    assert egg.reply.startswith("아니요, 달걀껍질은 음식물쓰레기가 아니라 일반쓰레기예요.")
+    pizza = await converse(eco_profile.agent, eco_profile.tools, (), "피자박스 어디다 버려요")
+    clean = await converse(eco_profile.agent, eco_profile.tools, pizza.history, "기름 안 묻었으면요?")
+    assert clean.reply.startswith("피자박스는 기름이 안 묻었으면 접어서 종이류로 내놓으면 돼요."), clean.reply
+
+
+async def test_an_english_seat_count_names_the_sofa_size(eco_profile: Profile) -> None:
+    sofa = await converse(eco_profile.agent, eco_profile.tools, (), "How do I get rid of a sofa?")
+    three = await converse(eco_profile.agent, eco_profile.tools, sofa.history, "It's a three-seater.")
+    assert three.results[0].value["size_known"] and "15,000 won" in three.reply
+    assert len(re.findall(r"[.!?](?:\s|$)", sofa.reply)) <= 3, sofa.reply

@@ -142,3 +142,47 @@ def test_two_items_asked_together_get_a_sentence_each(guide: DisposalGuide) -> N
     result = guide.lookup("택배 뽁뽁이랑 박스 어케 버려", "ko")
     assert result["answer"] == ["뽁뽁이는 비닐류로 분리배출하세요.", "박스는 종이류로 분리배출하세요."]
     assert result["item"]["id"] == "bubble_wrap" and result["also"]["item"]["id"] == "cardboard_box"
+
+
+@pytest.mark.parametrize(("query", "lang", "first"), [
+    ("냉장고 버리는 것도 돈 내야 돼?", "ko", "아니요, 냉장고는 버리는 데 돈이 들지 않아요."),
+    ("소파 무료로 버릴 수 있어?", "ko", "아니요, 소파는 배출 수수료를 내야 해요."),
+    ("Is fridge pickup free?", "en", "Yes, getting rid of the fridge costs nothing."),
+    ("택배박스에 붙은 송장 떼야 돼?", "ko", "네, 택배박스 테이프와 운송장은 종이가 아니라서 떼어서 일반쓰레기로 버리세요."),
+    ("택배 스티로폼 테이프 붙은 거 그냥 내놔도 돼?", "ko", "아니요, 택배 스티로폼은 테이프, 운송장, 스티커를 다 떼어야 재활용이 돼요."),
+    ("볼펜 재활용돼?", "ko", "아니요, 볼펜은 여러 재질이 섞여 있어서 재활용이 안 돼요."),
+    ("와인병 라벨 떼야 돼?", "ko", "아니요, 와인병 종이 라벨은 그대로 두어도 괜찮아요."),
+    ("깨진 소주병 유리병으로 버려도 돼?", "ko", "아니요, 소주병 깨진 병은 보증금을 돌려받을 수 없고 유리병 수거함에도 넣으면 안 돼요."),
+    ("깨진 와인병 유리병에 버려도 돼?", "ko", "아니요, 깨진 유리병은 유리병 수거함에 넣으면 안 돼요."),
+])
+def test_fees_steps_and_just_putting_it_out_are_answered_yes_or_no_first(guide: DisposalGuide, query: str, lang: str,
+                                                                          first: str) -> None:
+    assert guide.lookup(query, lang)["answer"][0] == first  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("query", "item", "category", "words"), [
+    ("소주병 깨진 건 어떡해", "deposit_bottle", "non_combustible", ["보증금", "신문지"]),
+    ("수은 온도계 깨졌어", "mercury_item", "hazardous", ["유해폐기물 수거함"]),
+    ("카드 유효기간 지난 거 어떻게 버려", "plastic_card", "general", ["잘라서"]),
+    ("세탁소 철사 옷걸이 어디다 버려", "scrap_metal", "metal", ["철사 옷걸이", "묶고"]),
+    ("과일 싸는 스티로폼 그물 어디로", "fruit_foam_net", "styrofoam", ["스티로폼 그물"]),
+    ("What about styrofoam from a delivery box?", "styrofoam_box", "styrofoam", ["tape"]),
+    ("my coffee mug broke, where does ceramic go", "ceramic", "non_combustible", ["newspaper"]),
+    ("Where do I throw out leftover pills?", "medicine", "hazardous", ["pharmacy"]),
+    ("페트병 라벨 안 떼지면 어떡해?", "pet_bottle", "clear_pet", ["잘라", "플라스틱류"]),
+])
+def test_blind_set_items_and_conditions_are_answered(guide: DisposalGuide, query: str, item: str, category: str,
+                                                     words: list[str]) -> None:
+    lang = "en" if query.isascii() else "ko"
+    result = guide.lookup(query, lang)  # type: ignore[arg-type]
+    spoken = " ".join(result["answer"])
+    assert result["item"]["id"] == item and result["category"]["id"] == category, spoken
+    assert all(word in spoken for word in words), spoken
+
+
+def test_answers_for_the_ear_say_acronyms_and_warnings_once(guide: DisposalGuide) -> None:
+    assert guide.lookup("cd 어떻게 버려요", "ko")["answer"][0].startswith("CD는")
+    oil = " ".join(guide.lookup("튀김하고 남은 기름 하수구에 부어도 돼?", "ko")["answer"])
+    assert oil.startswith("아니요") and oil.count("싱크대") == 1, oil
+    litter = guide.lookup("how do i throw away cat litter", "en")["answer"]
+    assert litter[1] == "Tie it up with the waste in a bag.", litter
