@@ -115,8 +115,10 @@ class SecretMinter:
             session = initial_session(profile, self.settings, owner_caller)
         except ProtocolError as exc:
             raise ApiError(400, exc.message, code=exc.code, param=exc.param) from None
-        try:
-            TextLimits.of(self.settings).check_instructions(session.instructions, "session.instructions")
+        try:  # the client's own instructions; a profile's may be longer
+            instructions = requested.get("instructions")
+            TextLimits.of(self.settings).check_instructions(instructions if isinstance(instructions, str) else None,
+                                                            "session.instructions")
         except TextTooLong as exc:
             raise ApiError(400, exc.message, code=exc.code, param=exc.param) from None
         secret = new_secret()
