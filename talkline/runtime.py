@@ -155,17 +155,17 @@ class Runtime:
     @asynccontextmanager
     async def lifespan(self, _: Any = None) -> AsyncIterator[None]:
         """The server: shared services, plus in-process job workers unless a broker hands jobs to `talkline worker`."""
-        async with AsyncExitStack() as stack:
-            await stack.enter_async_context(self.services())
-            if not self.settings.broker_url:
-                await stack.enter_async_context(in_process_worker(self.job_backends(), self.job_handler(),
-                                                                  self.settings))
-            log.info("ready: %d inference workers, %d sessions max, profiles %s, jobs on %s", self.pool.workers,
-                     self.settings.max_sessions, ", ".join(self.profiles.names()),
-                     "RabbitMQ workers" if self.settings.broker_url else "this process")
-            try:
+        try:
+            async with AsyncExitStack() as stack:
+                await stack.enter_async_context(self.services())
+                if not self.settings.broker_url:
+                    await stack.enter_async_context(in_process_worker(self.job_backends(), self.job_handler(),
+                                                                      self.settings))
+                log.info("ready: %d inference workers, %d sessions max, profiles %s, jobs on %s",
+                         self.pool.workers, self.settings.max_sessions, ", ".join(self.profiles.names()),
+                         "RabbitMQ workers" if self.settings.broker_url else "this process")
                 yield
-            finally:
-                if self.redis is not None:
-                    await self.redis.aclose()
-                self.pool.shutdown()
+        finally:  # after the worker stopped: its jobs still use the pool until they are handed back
+            if self.redis is not None:
+                await self.redis.aclose()
+            self.pool.shutdown()
