@@ -87,8 +87,7 @@ async def _refuse(send: Send, error: BodyTooLarge) -> None:
     body = json.dumps({"error": {"message": error.detail, "type": "invalid_request_error", "param": error.param,
                                  "code": error.code}}).encode()
     await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close")]})
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
 
 

@@ -151,3 +151,15 @@ async def test_a_whole_rest_response_is_cancelled_when_its_client_leaves() -> No
     with pytest.raises(ClientLeft):
         await asyncio.wait_for(unless_client_leaves(request, work()), 5)
     assert cancelled.is_set()
+
+
+def test_kiwi_sees_at_most_its_bound_of_any_text() -> None:
+    """Kiwi's time grows faster than its input (8000 letters without a space took ~7 s, 64000 ~52 s): the
+    applications' analyses read the first MAX_ANALYSED_CHARS letters of anything longer."""
+    from talkline.profiles.eco import models as eco_models
+    from talkline.profiles.practice import morphemes
+
+    run_on = "가" * 20000
+    for analysed, bound in ((eco_models.tokenize(run_on), eco_models.MAX_ANALYSED_CHARS),
+                            (morphemes.tokens(run_on), morphemes.MAX_ANALYSED_CHARS)):
+        assert analysed and max(token.start + token.len for token in analysed) <= bound <= 2000
