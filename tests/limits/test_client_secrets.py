@@ -6,13 +6,18 @@ profile fixes that profile (and its options) on /v1/realtime, /v1/chat, /v1/voic
 from __future__ import annotations
 
 import json
+import uuid
 
 import httpx
+import pytest
 
 from talkline.audio import Pcm
 from talkline.audio.wav import wav_bytes
-from tests.limits.conftest import connect, mint, next_of
-from tests.servers import LiveServer
+from talkline.engines.base import Engines
+from talkline.jobs.rabbit_queue import RabbitJobQueue
+from tests.jobs.conftest import BROKER_URL, REDIS_URL, delete_rabbit_names, delete_redis_keys
+from tests.limits.conftest import KEY, connect, mint, next_of
+from tests.servers import LiveServer, live_server
 
 PRACTICE = {"scenario": "mart", "persona": "saerom"}
 
@@ -84,3 +89,23 @@ async def test_locked_instructions_refuse_system_content(server: LiveServer, htt
     async with connect(server, secret, model="practice") as ws:
         error = (await next_of(ws, "error"))["error"]
         assert error["code"] == "profile_not_allowed"
+
+
+async def test_the_rule_holds_in_a_distributed_deployment(tmp_path_factory: pytest.TempPathFactory,
+                                                          fake_engines: Engines, eco_models: None) -> None:
+    """Secrets in Redis (any replica resolves them), jobs on RabbitMQ: the secret still fixes its profile."""
+    prefix = f"limits-{uuid.uuid4().hex[:10]}."
+    settings = {"api_keys": KEY, "redis_url": REDIS_URL, "broker_url": BROKER_URL, "jobs_name_prefix": prefix}
+    try:
+        async with live_server(tmp_path_factory.mktemp("limits-distributed"), fake_engines, **settings) as server, \
+                httpx.AsyncClient(base_url=server.http_url, headers={"Authorization": f"Bearer {KEY}"}) as http:
+            secret = await mint(http, {"model": "practice"}, PRACTICE)
+            async with _as(server, secret) as client:
+                _refused(await client.post("/v1/chat", json={"session_id": "s", "message": "hi", "profile": "eco"}),
+                         "profile")
+                chat = await client.post("/v1/chat", json={"session_id": "s", "message": "안녕하세요"})
+                assert chat.status_code == 202, chat.text
+                assert (await client.get(f"/v1/chat/{chat.json()['job_id']}")).json()["profile"] == "practice"
+    finally:
+        await delete_redis_keys(REDIS_URL, prefix)
+        await delete_rabbit_names(BROKER_URL, RabbitJobQueue(BROKER_URL, queue_name=f"{prefix}voice.process"))
