@@ -22,6 +22,7 @@ def serve(
     """Run the server with the embedded defaults (or what TALKLINE_* settings select)."""
     import uvicorn
 
+    from talkline.engines.pool import exit_past_busy_inference
     from talkline.logs import configure_logging
     from talkline.server import create_app
     from talkline.settings import Settings
@@ -34,8 +35,11 @@ def serve(
         typer.echo(f"refusing to serve on {settings.host} without a server key: set TALKLINE_API_KEYS, "
                    "or listen on 127.0.0.1 for anonymous local use", err=True)
         raise typer.Exit(2)
+    grace = settings.shutdown_grace_seconds
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None,
-                ws_max_size=64 * 1024 * 1024, ws_per_message_deflate=True, timeout_graceful_shutdown=5)
+                ws_max_size=64 * 1024 * 1024, ws_per_message_deflate=True,
+                timeout_graceful_shutdown=max(1, round(grace)))
+    exit_past_busy_inference(grace)
 
 
 @app.command()
@@ -55,6 +59,7 @@ def worker(
     """Run a job worker process: takes voice and chat jobs from the queue (TALKLINE_BROKER_URL)."""
     import asyncio
 
+    from talkline.engines.pool import exit_past_busy_inference
     from talkline.jobs.runner import run_worker
     from talkline.logs import configure_logging
     from talkline.runtime import Runtime
@@ -70,6 +75,7 @@ def worker(
             await run_worker(settings, runtime.job_handler(), concurrency=concurrency, backends=runtime.job_backends())
 
     asyncio.run(run())
+    exit_past_busy_inference(settings.shutdown_grace_seconds)
 
 
 class _Evaluations(TyperGroup):

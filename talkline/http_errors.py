@@ -37,5 +37,6 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        error = ApiError(exc.status_code, str(exc.detail), code="not_found" if exc.status_code == 404 else None)
+        code = getattr(exc, "code", None) or ("not_found" if exc.status_code == 404 else None)
+        error = ApiError(exc.status_code, str(exc.detail), code=code, param=getattr(exc, "param", None))
         return JSONResponse(error.body(), status_code=exc.status_code, headers=getattr(exc, "headers", None))

@@ -25,6 +25,7 @@ from talkline.engines.pool import InferencePool
 from talkline.jobs.backends import Backends, create_backends
 from talkline.jobs.runner import in_process_worker
 from talkline.jobs.turn_handler import TurnJobHandler
+from talkline.limits import TextLimits
 from talkline.pipeline import Pipeline
 from talkline.profiles.applications import Application, installed_applications
 from talkline.profiles.base import Profile, ProfileRegistry
@@ -86,8 +87,11 @@ class Runtime:
                 audio_model = choice.speech_to_speech
                 self.profile_pipelines[profile.name] = Pipeline(
                     stt=choice.speech_to_text(shared), tts=choice.text_to_speech(shared),
-                    audio_model=audio_model.build(profile.name) if audio_model else None)
-        self.pipeline = Pipeline(stt=shared.stt, tts=shared.tts)
+                    audio_model=audio_model.build(profile.name) if audio_model else None, **self._bounds())
+        self.pipeline = Pipeline(stt=shared.stt, tts=shared.tts, **self._bounds())
+
+    def _bounds(self) -> dict[str, Any]:
+        return {"limits": TextLimits.of(self.settings), "turn_max_seconds": self.settings.turn_max_seconds}
 
     async def _shared_engines(self) -> Engines:
         if self.settings.engines == "fake":
@@ -151,17 +155,17 @@ class Runtime:
     @asynccontextmanager
     async def lifespan(self, _: Any = None) -> AsyncIterator[None]:
         """The server: shared services, plus in-process job workers unless a broker hands jobs to `talkline worker`."""
-        async with AsyncExitStack() as stack:
-            await stack.enter_async_context(self.services())
-            if not self.settings.broker_url:
-                await stack.enter_async_context(in_process_worker(self.job_backends(), self.job_handler(),
-                                                                  self.settings))
-            log.info("ready: %d inference workers, %d sessions max, profiles %s, jobs on %s", self.pool.workers,
-                     self.settings.max_sessions, ", ".join(self.profiles.names()),
-                     "RabbitMQ workers" if self.settings.broker_url else "this process")
-            try:
+        try:
+            async with AsyncExitStack() as stack:
+                await stack.enter_async_context(self.services())
+                if not self.settings.broker_url:
+                    await stack.enter_async_context(in_process_worker(self.job_backends(), self.job_handler(),
+                                                                      self.settings))
+                log.info("ready: %d inference workers, %d sessions max, profiles %s, jobs on %s",
+                         self.pool.workers, self.settings.max_sessions, ", ".join(self.profiles.names()),
+                         "RabbitMQ workers" if self.settings.broker_url else "this process")
                 yield
-            finally:
-                if self.redis is not None:
-                    await self.redis.aclose()
-                self.pool.shutdown()
+        finally:  # after the worker stopped: its jobs still use the pool until they are handed back
+            if self.redis is not None:
+                await self.redis.aclose()
+            self.pool.shutdown()

@@ -12,8 +12,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from talkline import __version__
 from talkline.auth.http import caller_dependency, owner_dependency
+from talkline.body_limits import BodyLimitMiddleware
 from talkline.http_errors import install_error_handlers
-from talkline.jobs.routes import jobs_router, upload_limit_middleware
+from talkline.jobs.routes import jobs_router
 from talkline.profiles.applications import AppServices
 from talkline.realtime.client_secrets import SecretMinter, secrets_router
 from talkline.realtime.websocket_endpoint import realtime_router
@@ -36,7 +37,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(secrets_router(minter, caller))
     app.include_router(rest_router(runtime.loaded_pipeline, runtime.profiles, caller, runtime.settings))
     app.include_router(jobs_router(runtime.settings, runtime.job_backends, runtime.profiles, caller, runtime.pool))
-    app.middleware("http")(upload_limit_middleware(runtime.settings.upload_max_bytes))
+    app.add_middleware(BodyLimitMiddleware, settings=runtime.settings)
     _add_operations(app, runtime)
     _add_applications(app, runtime, AppServices(runtime.store, owner_dependency(caller), runtime.settings))
     if WEB_DIR.is_dir():

@@ -70,6 +70,15 @@ class Settings(BaseSettings):
     job_lease_seconds: float = 30.0  # embedded queue: a job whose worker died is retaken after this
     worker_concurrency: int | None = None  # jobs per worker process; default: inference_workers
 
+    # limits (README, "Limits and guarantees")
+    json_body_max_bytes: int = 1024 * 1024  # a JSON request body; chat completions add room for base64 audio
+    message_max_chars: int = 8000  # one message's text on every surface (chat, completions, Realtime items)
+    conversation_max_chars: int = 64000  # all the text of one conversation the agent is given
+    instructions_max_chars: int = 16000  # instructions: system messages, session and client-secret instructions
+    input_audio_buffer_max_seconds: float = 300.0  # audio appended and not yet committed (manual turn mode)
+    turn_max_seconds: float = 120.0  # the agent's budget for one turn; the response fails after it
+    shutdown_grace_seconds: float = 5.0  # on SIGTERM: running work is cancelled after this, jobs requeued
+
     log_level: str = "INFO"
     log_json: bool = False
 
@@ -107,4 +116,7 @@ class Settings(BaseSettings):
     def server_key_matches(self, candidate: str) -> bool:
         import hmac
 
-        return any(hmac.compare_digest(candidate, key.get_secret_value()) for key in self.api_keys)
+        # compared as UTF-8 bytes: compare_digest refuses str with non-ASCII characters (a TypeError, not a "no")
+        given = candidate.encode("utf-8", "surrogatepass")
+        return any(hmac.compare_digest(given, key.get_secret_value().encode("utf-8", "surrogatepass"))
+                   for key in self.api_keys)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -23,6 +24,26 @@ class Caller:
     @property
     def may_mint(self) -> bool:
         return self.kind != "client_secret"
+
+    @property
+    def bound_profile(self) -> str | None:
+        return (self.bound_session or {}).get("model")
+
+    def profile_for(self, requested: str | None, profiles: Collection[str]) -> str | None:
+        """The one rule of client secrets on every surface: the secret fixes the profile it was minted for.
+        A request naming another profile is refused; one naming none, or a name that is no profile (an
+        engine name such as `whisper-1`), gets the secret's profile."""
+        bound = self.bound_profile
+        if not bound:
+            return requested
+        if requested and requested != bound and requested in profiles:
+            raise AuthError("profile_not_allowed", f"this client secret was minted for profile '{bound}', "
+                            f"not '{requested}'", status=403)
+        return bound
+
+    def options_for(self, requested: Mapping[str, str]) -> dict[str, str]:
+        """Profile options: the secret's win over the request's (a secret minted for one scenario keeps it)."""
+        return {**requested, **self.options}
 
 
 class AuthError(Exception):

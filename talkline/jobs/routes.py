@@ -9,7 +9,7 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Header, Query, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sse_starlette.sse import EventSourceResponse
@@ -17,7 +17,7 @@ from sse_starlette.sse import EventSourceResponse
 from talkline.audio.decode import decode_upload
 from talkline.audio.errors import AudioError
 from talkline.audio.wav import wav_bytes
-from talkline.auth.identity import Caller
+from talkline.auth.identity import AuthError, Caller
 from talkline.engines.pool import InferencePool
 from talkline.http_errors import ApiError
 from talkline.jobs.backends import Backends
@@ -25,6 +25,7 @@ from talkline.jobs.errors import EnqueueError, InvalidEventId, JobNotFound
 from talkline.jobs.job import Job, JobRecord
 from talkline.jobs.sse import job_event_stream
 from talkline.jobs.submission import get_owned_job, submit_job
+from talkline.limits import TextLimits, TextTooLong
 from talkline.profiles.base import ProfileRegistry, UnknownProfile
 from talkline.settings import Settings
 
@@ -37,28 +38,13 @@ class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     session_id: SessionId
-    message: Annotated[str, Field(min_length=1, max_length=8000)]
+    message: Annotated[str, Field(min_length=1)]  # at most settings.message_max_chars
     profile: str | None = None
     modalities: list[Literal["text", "audio"]] = Field(default_factory=lambda: ["text"])
     voice: str | None = None
     language: str | None = None
     output_format: OutputFormat = "mp3"
     options: dict[str, str] = Field(default_factory=dict)  # profile options, e.g. scenario and persona
-
-
-def upload_limit_middleware(limit: int) -> Callable[..., Any]:
-    """Refuse an oversized upload from its Content-Length, before the body is read at all."""
-
-    async def middleware(request: Request, call_next: Callable[[Request], Awaitable[Any]]) -> Any:
-        length = request.headers.get("content-length", "")
-        if request.method == "POST" and request.url.path == "/v1/voice" and length.isdigit() and \
-                int(length) > limit + 64 * 1024:
-            error = ApiError(413, f"the upload is larger than {limit // (1024 * 1024)} MB", code="upload_too_large",
-                             param="file")
-            return JSONResponse(error.body(), status_code=413)
-        return await call_next(request)
-
-    return middleware
 
 
 def jobs_router(settings: Settings, backends: Callable[[], Backends], profiles: ProfileRegistry,
@@ -78,24 +64,31 @@ def jobs_router(settings: Settings, backends: Callable[[], Backends], profiles: 
             raise ApiError(503, "voice jobs are turned off on this server (TALKLINE_VOICE_JOBS_ENABLED); "
                            "text chat at POST /v1/chat still works", code="voice_jobs_disabled")
         _check_session_id(session_id)
-        name = _profile(profiles, profile)
+        name = _profile(profiles, who, profile, who.options)
         data = await _read_limited(file, settings.upload_max_bytes)
         try:
             audio = await pool.run(decode_upload, data, rate=16000, max_seconds=settings.upload_max_seconds)
         except AudioError as exc:
             raise ApiError(exc.status, exc.message, code=exc.code, param="file") from None
         options = {"voice": voice, "language": language, "output_format": output_format,
-                   "modalities": _modalities(modalities)}
+                   "modalities": _modalities(modalities), "profile_options": who.options or None,
+                   "instructions": _bound_instructions(who)}
         job = Job(kind="voice", owner=_owner(who, session_id), session_id=session_id, profile=name,
                   options={k: v for k, v in options.items() if v is not None}, audio=wav_bytes(audio))
         return await _submit(backends(), job, "voice")
 
     @router.post("/v1/chat", status_code=202)
     async def submit_chat(body: ChatRequest, who: Who) -> JSONResponse:
-        name = _profile(profiles, body.profile, body.options)
+        try:
+            TextLimits.of(settings).check_message(body.message, "message")
+        except TextTooLong as exc:
+            raise ApiError(400, exc.message, code=exc.code, param=exc.param) from None
+        profile_options = who.options_for(body.options)
+        name = _profile(profiles, who, body.profile, profile_options)
         options: dict[str, Any] = {"modalities": body.modalities, "output_format": body.output_format,
-                                   "profile_options": body.options}
-        options.update({k: v for k, v in {"voice": body.voice, "language": body.language}.items() if v})
+                                   "profile_options": profile_options}
+        options.update({k: v for k, v in {"voice": body.voice, "language": body.language,
+                                          "instructions": _bound_instructions(who)}.items() if v})
         job = Job(kind="chat", owner=_owner(who, body.session_id), session_id=body.session_id, profile=name,
                   options=options, text=body.message)
         return await _submit(backends(), job, "chat")
@@ -146,15 +139,24 @@ def _owner(who: Caller, session_id: str | None) -> str:
     return f"anonymous:{session_id}" if who.kind == "anonymous" else who.owner
 
 
-def _profile(profiles: ProfileRegistry, name: str | None, options: dict[str, str] | None = None) -> str:
+def _profile(profiles: ProfileRegistry, who: Caller, name: str | None, options: dict[str, str] | None = None) -> str:
+    """The job's profile: a client secret fixes its own (talkline.auth.identity.Caller.profile_for)."""
     try:
-        profile = profiles.get(name)
+        profile = profiles.get(who.profile_for(name, profiles.names()))
+    except AuthError as exc:
+        raise ApiError(exc.status, exc.message, code=exc.code, param="profile") from None
     except UnknownProfile as exc:
         raise ApiError(400, str(exc), code="model_not_found", param="profile") from None
     try:
         return profile.for_options(options or {}).name
     except (LookupError, ValueError) as exc:
         raise ApiError(400, str(exc), code="invalid_value", param="options") from None
+
+
+def _bound_instructions(who: Caller) -> str | None:
+    """A client secret minted with instructions keeps them on the job surfaces too."""
+    instructions = (who.bound_session or {}).get("instructions")
+    return instructions if isinstance(instructions, str) else None
 
 
 def _check_session_id(session_id: str) -> None:

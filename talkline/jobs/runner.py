@@ -26,7 +26,8 @@ def build_worker(backends: Backends, handler: JobHandler, settings: Any, *,
     return Worker(backends.queue, backends.events, handler,
                   concurrency=concurrency or int(default_concurrency),
                   job_timeout_s=float(getattr(settings, "job_timeout_seconds", 180.0)),
-                  max_retries=int(getattr(settings, "job_max_retries", 2)))
+                  max_retries=int(getattr(settings, "job_max_retries", 2)),
+                  stop_grace_s=getattr(settings, "shutdown_grace_seconds", None))
 
 
 @contextlib.asynccontextmanager
@@ -34,7 +35,8 @@ async def in_process_worker(backends: Backends, handler: JobHandler, settings: A
                             concurrency: int | None = None) -> AsyncIterator[Worker]:
     """Runs a worker (and the event purge) as tasks of this process, e.g. in the server lifespan.
 
-    On exit it stops taking jobs and waits for the running ones; the caller closes the backends."""
+    On exit it stops taking jobs and waits for the running ones up to `shutdown_grace_seconds`, then hands
+    them back to the queue; the caller closes the backends."""
     worker = build_worker(backends, handler, settings, concurrency=concurrency)
     async with _purging(backends.events, settings):
         running = asyncio.create_task(worker.run(), name="talkline job worker")
@@ -47,8 +49,8 @@ async def in_process_worker(backends: Backends, handler: JobHandler, settings: A
 
 async def run_worker(settings: Any, handler: JobHandler, *, concurrency: int | None = None,
                      backends: Backends | None = None) -> None:
-    """The `talkline worker` command: runs until SIGTERM or SIGINT, then finishes the running jobs
-    and exits. A worker killed harder (SIGKILL) loses nothing: its unacked jobs are redelivered."""
+    """The `talkline worker` command: runs until SIGTERM or SIGINT, then finishes the running jobs (those
+    still running after `shutdown_grace_seconds` are handed back to the queue) and exits. A worker killed harder (SIGKILL) loses nothing: its unacked jobs are redelivered."""
     backends = backends or create_backends(settings)
     worker = build_worker(backends, handler, settings, concurrency=concurrency)
     loop = asyncio.get_running_loop()

@@ -79,6 +79,7 @@ class TurnJobHandler:
             profile, await self.history.load(job.owner, session, exclude_turn=job.id),
             TextInput(job.text) if job.text is not None else AudioInput(job.audio or b""),
             TurnOptions(speak=spoken, voice=job.options.get("voice"), language=job.options.get("language"),
+                        instructions=job.options.get("instructions"),
                         options=job.options.get("profile_options", {}), owner=job.owner, speech_to_speech=True,
                         speech_ended_at=started, committed_at=started))
         writer = _EventWriter(events, job.options.get("output_format", "mp3"), self.pool)

@@ -73,7 +73,8 @@ JobHandler = Callable[[Job, JobEvents], Awaitable[None]]
 
 class Worker:
     def __init__(self, queue: JobQueue, events: EventLog, handler: JobHandler, *, concurrency: int = 1,
-                 job_timeout_s: float = 180.0, max_retries: int = 2, reconnect_s: float = 2.0) -> None:
+                 job_timeout_s: float = 180.0, max_retries: int = 2, reconnect_s: float = 2.0,
+                 stop_grace_s: float | None = None) -> None:
         if concurrency < 1 or max_retries < 0 or job_timeout_s <= 0:
             raise ValueError("concurrency >= 1, max_retries >= 0 and job_timeout_s > 0 are required")
         self._queue = queue
@@ -83,6 +84,7 @@ class Worker:
         self._job_timeout_s = job_timeout_s
         self._max_attempts = max_retries + 1
         self._reconnect_s = reconnect_s
+        self._stop_grace_s = stop_grace_s  # None: wait for running jobs however long they take
         self._slots = asyncio.Semaphore(concurrency)
         self._stopping = asyncio.Event()
         self._running: set[asyncio.Task[None]] = set()
@@ -92,10 +94,13 @@ class Worker:
         return self._concurrency
 
     def stop(self) -> None:
-        """Take no new jobs; `run` returns once the jobs already running are settled."""
+        """Take no new jobs; `run` returns once the jobs already running are settled, or, past the stop
+        grace, once they are cancelled and handed back to the queue (another worker, or this one when it
+        starts again, runs them)."""
         self._stopping.set()
 
     async def run(self) -> None:
+        overseer = asyncio.create_task(self._hand_back_after_grace(), name="worker stop grace")
         try:
             while not self._stopping.is_set():
                 try:
@@ -104,13 +109,27 @@ class Worker:
                     log.error("the job queue failed; consuming again in %g s\n%s", self._reconnect_s,
                               redacted_traceback(exc))
                     await _wait_for(self._stopping, self._reconnect_s)
-            await asyncio.gather(*self._running)
+            if self._running:
+                await asyncio.wait(set(self._running))
         except asyncio.CancelledError:
             # Hard stop: unsettled jobs are redelivered (connection closed or lease expired).
             for task in self._running:
                 task.cancel()
             await asyncio.gather(*self._running, return_exceptions=True)
             raise
+        finally:
+            overseer.cancel()
+
+    async def _hand_back_after_grace(self) -> None:
+        """Once stopping: jobs still running after the grace are cancelled (_process gives them back)."""
+        await self._stopping.wait()
+        if self._stop_grace_s is None or not self._running:
+            return
+        _, late = await asyncio.wait(set(self._running), timeout=self._stop_grace_s)
+        if late:
+            log.warning("stopping: %d running job(s) handed back to the queue", len(late))
+        for task in late:
+            task.cancel()
 
     async def _consume(self) -> None:
         deliveries = aiter(self._queue.consume(prefetch=self._concurrency))

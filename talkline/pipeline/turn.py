@@ -27,6 +27,7 @@ from talkline.agent.tools import ToolContext, ToolLedger, ToolSpec
 from talkline.audio import Pcm
 from talkline.audio.wav import read_wav
 from talkline.engines.base import EngineError, SpeechToText, TextToSpeech, Transcription
+from talkline.limits import TextLimits
 from talkline.pipeline.events import InputReady, PipelineEvent, ResponseEnd, Transcribed
 from talkline.pipeline.loop import ToolLoop
 from talkline.pipeline.speakers import SentenceSpeaker, Silence, Speech, SpeechOptions, SpeechPieces
@@ -53,6 +54,12 @@ class AudioInput:
 
 
 TurnInput = TextInput | AudioInput
+
+
+class TurnTimeout(EngineError):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"the reply took longer than its budget of {seconds:g} s and was stopped "
+                         "(TALKLINE_TURN_MAX_SECONDS)", "turn_timeout")
 
 
 class NoSpeech(EngineError):
@@ -85,6 +92,8 @@ class Pipeline:
     stt: SpeechToText
     tts: TextToSpeech
     audio_model: Agent | None = None  # a speech-to-speech model (voice jobs of profiles that name one)
+    limits: TextLimits = TextLimits()  # the text the agent is given (the newest part of a longer conversation)
+    turn_max_seconds: float | None = None  # a turn's budget; past it the turn fails with `turn_timeout`
 
     async def transcribe(self, audio: Pcm, *, language: str | None = None, prompt: str | None = None
                          ) -> Transcription:
@@ -162,11 +171,17 @@ class Turn:
 
     async def _produce(self) -> None:
         speech = self._speech()
+        budget = self.engines.turn_max_seconds
+        timer = asyncio.timeout(budget)
         try:
-            self._emit(await self._reply(speech))
+            async with timer:
+                end = await self._reply(speech)
+            self._emit(end)
             self._out.put_nowait(_End())
         except asyncio.CancelledError:
             raise
+        except TimeoutError as exc:
+            self._out.put_nowait(TurnTimeout(budget or 0) if timer.expired() else exc)
         except Exception as exc:  # surfaces to the consumer, which turns it into a typed error
             self._out.put_nowait(exc)
         finally:
@@ -174,6 +189,7 @@ class Turn:
 
     async def _reply(self, speech: Speech) -> ResponseEnd:
         history = list(self._history if isinstance(self._history, Sequence) else await self._history())
+        history = self.engines.limits.recent(history)
         hearing: asyncio.Task[Transcription] | None = None
         audio = self.input.pcm() if isinstance(self.input, AudioInput) else None
         user_text = ""
@@ -192,6 +208,7 @@ class Turn:
             history.append(Message("user", user_text))
         if hearing is None:
             self._emit(InputReady())
+        history = self.engines.limits.recent(history)  # with the user's own words
         try:
             end = await self._loop(history, speech).run()
             if hearing is not None:

@@ -160,6 +160,13 @@ class RelayUpstream(KeyedEngine):
     connect_timeout_s: PositiveFloat = 10.0
     voice: str | None = None  # the upstream voice when neither the client nor its secret chooses one
     transcription_model: str = "gpt-4o-mini-transcribe"  # what the gateway asks for to keep transcripts
+    # where the profile's server tools run: "gateway" (offered upstream as functions, answered here) or
+    # "upstream" (a Talkline that serves the same profile runs its own); None: "upstream" when `model` names
+    # this profile itself, else "gateway"
+    tools: Literal["gateway", "upstream"] | None = None
+
+    def tools_run_upstream(self, profile: str) -> bool:
+        return self.tools == "upstream" or (self.tools is None and self.model == profile)
 
     @field_validator("url")
     @classmethod

@@ -28,6 +28,7 @@ from talkline.auth.secrets import (
     new_secret,
 )
 from talkline.http_errors import ApiError
+from talkline.limits import TextLimits, TextTooLong
 from talkline.profiles.base import Profile, ProfileRegistry, UnknownProfile
 from talkline.protocol.realtime import ProtocolError, beta_session_to_ga, dump, ga_session_to_beta
 from talkline.protocol.realtime.session import Session
@@ -113,6 +114,12 @@ class SecretMinter:
         try:
             session = initial_session(profile, self.settings, owner_caller)
         except ProtocolError as exc:
+            raise ApiError(400, exc.message, code=exc.code, param=exc.param) from None
+        try:  # the client's own instructions; a profile's may be longer
+            instructions = requested.get("instructions")
+            TextLimits.of(self.settings).check_instructions(instructions if isinstance(instructions, str) else None,
+                                                            "session.instructions")
+        except TextTooLong as exc:
             raise ApiError(400, exc.message, code=exc.code, param=exc.param) from None
         secret = new_secret()
         expires_at = int(time.time()) + ttl_s

@@ -41,6 +41,7 @@ from talkline.realtime.event_router import EventRouter
 from talkline.realtime.session import RealtimeSession
 
 MIN_COMMIT_MS = 100
+INPUT_AUDIO_BUFFER_FULL = "input_audio_buffer_full"
 
 router = EventRouter()
 
@@ -49,6 +50,9 @@ router = EventRouter()
 async def session_update(session: RealtimeSession, event: SessionUpdateEvent) -> None:
     patch = event.patch()
     session.locks.check_update(session.config, patch)
+    instructions = patch.get("instructions")
+    session.check_text(instructions if isinstance(instructions, str) else None, "session.instructions",
+                       instructions=True)
     config = merge_session(session.config, patch)
     _refuse_shadowed_tools([tool.name for tool in config.tools], session, "session.tools")
     session.config = config
@@ -68,11 +72,21 @@ def _refuse_shadowed_tools(names: list[str], session: RealtimeSession, param: st
 @router.on(InputAudioBufferAppendEvent)
 async def append_audio(session: RealtimeSession, event: InputAudioBufferAppendEvent) -> None:
     audio = decode_base64_audio(event.audio)
+    _refuse_overflow(session, session.listener.format.duration_ms(len(audio)))
     try:
         turns = await session.listener.append(audio)
     except ValueError as exc:  # audio that is not whole samples of the session's format
         raise ProtocolError(INVALID_VALUE, str(exc), param="audio") from None
     await session.on_turn_events(turns)
+
+
+def _refuse_overflow(session: RealtimeSession, incoming_ms: float) -> None:
+    """Manual turns (turn_detection null): the buffer holds at most input_audio_buffer_max_seconds."""
+    limit_ms = session.services.settings.input_audio_buffer_max_seconds * 1000
+    if session.listener.vad_settings is None and session.listener.buffer.duration_ms + incoming_ms > limit_ms:
+        raise ProtocolError(INPUT_AUDIO_BUFFER_FULL, f"the input audio buffer holds at most {limit_ms / 1000:g} s "
+                            "(TALKLINE_INPUT_AUDIO_BUFFER_MAX_SECONDS); commit or clear it before appending more",
+                            param="audio")
 
 
 @router.on(InputAudioBufferCommitEvent)
@@ -94,6 +108,7 @@ async def clear_audio(session: RealtimeSession, event: InputAudioBufferClearEven
 @router.on(ConversationItemCreateEvent)
 async def create_item(session: RealtimeSession, event: ConversationItemCreateEvent) -> None:
     item = event.item
+    session.check_item(item, "item")
     previous = session.conversation.add(item, event.previous_item_id)
     session.recorder.began(item.id)
     if isinstance(item, UserMessage):
@@ -150,6 +165,10 @@ async def create_response(session: RealtimeSession, event: ResponseCreateEvent) 
         raise ProtocolError(INVALID_VALUE, "transcription sessions do not create responses", param="type")
     if event.response and event.response.tools:
         _refuse_shadowed_tools([tool.name for tool in event.response.tools], session, "response.tools")
+    if event.response is not None:
+        session.check_text(event.response.instructions, "response.instructions", instructions=True)
+        for index, item in enumerate(event.response.input or ()):
+            session.check_item(item, f"response.input[{index}]")
     await session.start_response(event.response)
 
 

@@ -51,6 +51,13 @@ class SessionLocks:
         if "tools" in self.fields and params.tools is not None:
             self._refuse("response.tools")
 
+    def check_system_content(self, param: str) -> None:
+        """Locked instructions mean the secret's instructions are the only system content of the session:
+        a system message (in the conversation or in an out-of-band response's input) is refused too."""
+        if "instructions" in self.fields:
+            raise ProtocolError(SESSION_FIELD_LOCKED, "this session's instructions are fixed by its client secret; "
+                                "system messages are refused", param=param)
+
     @staticmethod
     def _refuse(param: str) -> None:
         raise ProtocolError(SESSION_FIELD_LOCKED, f"'{param}' is fixed by the client secret this session was "

@@ -19,6 +19,7 @@ from talkline.audio.echo import EchoDetector
 from talkline.audio.wire_formats import WireFormat
 from talkline.auth.identity import Caller
 from talkline.engines.base import EndOfTurnModel, Transcription, VoiceActivityDetector
+from talkline.limits import TextLimits, TextTooLong
 from talkline.metrics import BARGE_INS, ERRORS
 from talkline.pipeline import Pipeline
 from talkline.profiles.base import Profile
@@ -31,7 +32,13 @@ from talkline.protocol.realtime.errors import (
     SERVER_ERROR_CODE,
     error_event,
 )
-from talkline.protocol.realtime.items import ConversationItem, InputAudio, ItemReference, UserMessage
+from talkline.protocol.realtime.items import (
+    ConversationItem,
+    InputAudio,
+    ItemReference,
+    SystemMessage,
+    UserMessage,
+)
 from talkline.protocol.realtime.server_events import (
     ConversationItemAddedEvent,
     ConversationItemDoneEvent,
@@ -112,6 +119,7 @@ class RealtimeSession:
         self.options = {**profile.options, **(options or {})}
         self.config = initial_session(profile, services.settings, caller)
         self.locks = SessionLocks.for_caller(caller)
+        self.limits = TextLimits.of(services.settings)
         self.conversation = Conversation()
         self.playback = PlaybackClock()
         self.echo = EchoDetector()
@@ -193,6 +201,29 @@ class RealtimeSession:
         ERRORS.labels(surface="realtime", code=error.code).inc()
         await self.send(error_event(error.code, error.message, param=error.param, event_id=error.event_id,
                                     type=error.type))
+
+    # ── bounds ──────────────────────────────────────────────────────────────────────────────────
+
+    def check_text(self, text: str | None, param: str, *, instructions: bool = False) -> None:
+        """Text over its bound (README, "Limits and guarantees") is refused with a typed error."""
+        try:
+            if instructions:
+                self.limits.check_instructions(text, param)
+            else:
+                self.limits.check_message(text, param)
+        except TextTooLong as exc:
+            raise ProtocolError(exc.code, exc.message, param=exc.param) from None
+
+    def check_item(self, item: Any, param: str) -> None:
+        """A conversation item's text parts; system content in a session whose instructions a client secret
+        fixed is refused, as `session.update` of the instructions is."""
+        if isinstance(item, SystemMessage):
+            self.locks.check_system_content(f"{param}.role")
+        for index, part in enumerate(getattr(item, "content", None) or ()):
+            self.check_text(getattr(part, "text", None) or getattr(part, "transcript", None),
+                            f"{param}.content[{index}]", instructions=isinstance(item, SystemMessage))
+        for name in ("arguments", "output"):
+            self.check_text(getattr(item, name, None), f"{param}.{name}")
 
     # ── configuration ───────────────────────────────────────────────────────────────────────────
 

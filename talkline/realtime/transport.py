@@ -6,6 +6,7 @@ Tests drive a session through a scripted transport with the same two methods.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
@@ -26,17 +27,23 @@ class Transport(Protocol):
 
 
 class WebSocketTransport:
-    def __init__(self, websocket: WebSocket) -> None:
+    def __init__(self, websocket: WebSocket, on_gone: Callable[[], None] | None = None) -> None:
         self.websocket = websocket
+        self.on_gone = on_gone  # called once the client has gone (frees its session slot at once)
 
     async def receive(self) -> str | bytes | None:
         try:
             message = await self.websocket.receive()
         except (WebSocketDisconnect, RuntimeError):
-            return None
+            return self._gone()
         if message["type"] == "websocket.disconnect":
-            return None
+            return self._gone()
         return message.get("text") if message.get("text") is not None else message.get("bytes", b"")
+
+    def _gone(self) -> None:
+        if self.on_gone is not None:
+            self.on_gone()
+        return None
 
     async def send(self, event: dict[str, Any]) -> None:
         if self.websocket.application_state is not WebSocketState.CONNECTED:

@@ -13,7 +13,7 @@ from fastapi import APIRouter, WebSocket
 
 from talkline.auth.credentials import is_beta, key_from_headers, select_subprotocol
 from talkline.auth.identity import Authenticator, AuthError, Caller
-from talkline.metrics import SESSIONS, SESSIONS_REFUSED
+from talkline.metrics import SESSIONS_REFUSED
 from talkline.profiles.base import Profile, ProfileRegistry, UnknownProfile
 from talkline.protocol.realtime import dump, ga_server_to_beta
 from talkline.protocol.realtime.errors import INVALID_API_KEY, SESSION_LIMIT_REACHED, error_event
@@ -49,52 +49,43 @@ def realtime_router(services: Callable[[Profile], RealtimeServices], profiles: P
             await refusal.send(exc.code if exc.code != "forbidden" else INVALID_API_KEY, exc.message)
             return
         try:
-            registered = profiles.get(_model(websocket.query_params.get("model"), caller, profiles))
+            registered = profiles.get(caller.profile_for(websocket.query_params.get("model"), profiles.names()))
         except UnknownProfile as exc:
             await refusal.send("model_not_found", str(exc), param="model")
             return
-        except ValueError as exc:
-            await refusal.send(INVALID_API_KEY, str(exc), param="model")
+        except AuthError as exc:
+            await refusal.send(exc.code, exc.message, param="model")
             return
-        options = {k: v for k, v in websocket.query_params.items() if k not in RESERVED_QUERY}
-        options.update(caller.options)
+        options = caller.options_for({k: v for k, v in websocket.query_params.items() if k not in RESERVED_QUERY})
         try:
             profile = registered.for_options(options)
         except (LookupError, ValueError) as exc:
             await refusal.send("invalid_value", f"{exc}", param="options")
             return
         try:
-            with admission.admit():
-                SESSIONS.inc()
-                try:
-                    await _session(websocket, services(profile), registered, profile, caller, beta=beta,
-                                   options=options).run()
-                finally:
-                    SESSIONS.dec()
+            slot = admission.claim()
         except SessionLimitReached as exc:
             SESSIONS_REFUSED.labels(reason="capacity").inc()
             await refusal.send(SESSION_LIMIT_REACHED, str(exc), close_code=TRY_AGAIN_LATER)
+            return
+        try:
+            transport = WebSocketTransport(websocket, on_gone=slot.release)
+            await _session(transport, services(profile), registered, profile, caller, beta=beta,
+                           options=options).run()
+        finally:
+            slot.release()
 
     return router
 
 
-def _session(websocket: WebSocket, services: RealtimeServices, registered: Profile, profile: Profile,
+def _session(transport: WebSocketTransport, services: RealtimeServices, registered: Profile, profile: Profile,
              caller: Caller, *, beta: bool, options: dict[str, str]) -> RealtimeSession | RelaySession:
     """The relay if the registered profile names an upstream (variants made by options keep its engines)."""
-    transport = WebSocketTransport(websocket)
     upstream = registered.engines.relay
     if upstream is not None:
         return RelaySession(transport, RelayServices(services.settings, services.store), upstream, profile, caller,
                             beta=beta, options=options)
     return RealtimeSession(transport, services, profile, caller, beta=beta, router=event_router, options=options)
-
-
-def _model(requested: str | None, caller: Caller, profiles: ProfileRegistry) -> str | None:
-    """A client secret fixes the profile; a URL naming another one is refused."""
-    bound = (caller.bound_session or {}).get("model")
-    if bound and requested and requested != bound and requested in profiles.names():
-        raise ValueError(f"this client secret was minted for model '{bound}', not '{requested}'")
-    return bound or requested
 
 
 class _Refusal:

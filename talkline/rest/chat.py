@@ -6,7 +6,7 @@ import time
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
 from talkline.auth.identity import Caller
@@ -19,6 +19,7 @@ from talkline.rest.chat_events import ChatPiece, Completion, chat_pieces
 from talkline.rest.chat_models import ChatCompletionRequest
 from talkline.rest.chat_request import ChatPlan, ChatPlanner
 from talkline.rest.chat_stream import stream_chunks
+from talkline.rest.disconnect import ClientLeft, unless_client_leaves
 from talkline.rest.errors import as_api_error
 from talkline.rest.openai_sse import sse_response
 from talkline.rest.services import RestServices
@@ -32,14 +33,17 @@ def chat_router(services: RestServices, caller_dep: Callable[..., Awaitable[Call
     CallerDep = Annotated[Caller, Depends(caller_dep)]
 
     @router.post("/v1/chat/completions", response_model=None)
-    async def chat_completions(body: ChatCompletionRequest, caller: CallerDep) -> Response:
+    async def chat_completions(body: ChatCompletionRequest, caller: CallerDep, request: Request) -> Response:
         arrived_at = time.monotonic()
         pipeline = services.pipeline(body.model)
         plan = await planner.plan(body, caller, pipeline, arrived_at)
         run = _ChatRun(services, plan, pipeline.turn(plan.profile, plan.history, options=plan.options), caller.owner)
         if body.stream:
             return sse_response(run.chunks(body.include_usage))
-        return JSONResponse(await run.body())
+        try:
+            return JSONResponse(await unless_client_leaves(request, run.body()))
+        except ClientLeft:
+            return Response(status_code=499)  # nobody reads it; the turn was cancelled
 
     return router
 

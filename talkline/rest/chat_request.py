@@ -17,6 +17,7 @@ from talkline.agent.tools import ToolSpec
 from talkline.auth.identity import Caller
 from talkline.engines.base import EngineError, TextToSpeech
 from talkline.http_errors import ApiError
+from talkline.limits import TextLimits, TextTooLong, conversation_chars
 from talkline.pipeline import Pipeline, TurnOptions
 from talkline.profiles.base import Profile
 from talkline.rest import chat_models as wire
@@ -51,15 +52,22 @@ class ChatPlanner:
     async def plan(self, body: wire.ChatCompletionRequest, caller: Caller, pipeline: Pipeline,
                    arrived_at: float) -> ChatPlan:
         _refuse_unsupported(body, caller)
-        profile = self.services.profile(body.model)
+        profile = self.services.profile(self.services.bound_model(body.model, caller))
         audio_format = _audio_format(body, pipeline.tts)
-        conversation = await _MessageReader(self.services, caller, pipeline, profile).read(body.messages)
+        limits = TextLimits.of(self.services.settings)
+        try:
+            _check_texts(body.messages, limits, locked_instructions=caller.kind == "client_secret")
+            conversation = await _MessageReader(self.services, caller, pipeline, profile).read(body.messages)
+            limits.check_conversation(conversation_chars(conversation.history), "messages")
+        except TextTooLong as exc:
+            raise ApiError(400, exc.message, code=exc.code, param=exc.param) from None
         client_tools = [ToolSpec(t.function.name, t.function.description, t.function.parameters)
                         for t in body.tools or ()]
         tools = [*profile.tools.specs(), *client_tools]
         speak = bool(audio_format and body.audio)
+        bound_instructions = (caller.bound_session or {}).get("instructions")
         options = TurnOptions(
-            instructions="\n\n".join(conversation.instructions) or None, speak=speak,
+            instructions="\n\n".join(conversation.instructions) or bound_instructions, speak=speak,
             voice=body.audio.voice_name if speak and body.audio else None, language=conversation.language,
             client_tools=client_tools, tool_choice=_tool_choice(body.tool_choice, tools),
             max_output_tokens=body.max_output_tokens, options=caller.options, owner=caller.owner,
@@ -129,10 +137,26 @@ class _MessageReader:
         return items
 
 
+def _check_texts(messages: Sequence[wire.Message], limits: TextLimits, *, locked_instructions: bool) -> None:
+    """Each message within its bound before any work starts; a client secret's session keeps its instructions."""
+    for index, message in enumerate(messages):
+        param = f"messages[{index}].content"
+        if isinstance(message, wire.SystemMessage):
+            if locked_instructions:
+                raise ApiError(403, "the instructions are fixed by the client secret this request uses; "
+                               "system and developer messages are refused", code="session_field_locked",
+                               param=f"messages[{index}]")
+            limits.check_instructions(_plain_text(message.content), param)
+        elif isinstance(message, wire.UserMessage):
+            parts = [message.content] if isinstance(message.content, str) else message.content
+            limits.check_message(" ".join(p if isinstance(p, str) else getattr(p, "text", "") for p in parts), param)
+        elif isinstance(message, wire.AssistantMessage):
+            limits.check_message(_assistant_text(message.content, param), param)
+        else:
+            limits.check_message(_plain_text(message.content), param)
+
+
 def _refuse_unsupported(body: wire.ChatCompletionRequest, caller: Caller) -> None:
-    if caller.kind == "client_secret":
-        raise ApiError(403, "client secrets open Realtime sessions only; call chat completions with a server key",
-                       code="forbidden")
     if body.n not in (None, 1):
         raise ApiError(400, "only one choice per request is supported (n=1)", code="invalid_value", param="n")
     if body.response_format is not None and body.response_format.type != "text":

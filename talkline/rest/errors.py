@@ -22,6 +22,8 @@ def audio_error(exc: AudioError, param: str | None = None) -> ApiError:
 def engine_error(exc: EngineError, param: str | None = None) -> ApiError:
     if isinstance(exc, SpeechRequestError) or exc.code in CLIENT_ENGINE_CODES:
         return ApiError(400, str(exc), code=exc.code, param=param)
+    if exc.code == "turn_timeout":  # the reply ran past TALKLINE_TURN_MAX_SECONDS
+        return ApiError(504, str(exc), code=exc.code)
     return ApiError(500, str(exc), code=exc.code)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from talkline.auth.identity import AuthError, Caller
 from talkline.http_errors import ApiError
 from talkline.pipeline import Pipeline
 from talkline.profiles.base import Profile, ProfileRegistry, UnknownProfile
@@ -34,6 +35,13 @@ class RestServices:
             raise ApiError(503, "the models are still loading; try again shortly", code="not_ready",
                            headers={"Retry-After": "5"})
         return pipeline
+
+    def bound_model(self, model: str, caller: Caller) -> str:
+        """The model a request runs on: a client secret's profile (talkline.auth.identity.Caller.profile_for)."""
+        try:
+            return caller.profile_for(model, self.profiles.names()) or model
+        except AuthError as exc:
+            raise ApiError(exc.status, exc.message, code=exc.code, param="model") from None
 
     def profile(self, model: str) -> Profile:
         try:

@@ -59,9 +59,9 @@ class SpeechRequest(BaseModel):
 def speech_router(services: RestServices, caller_dep: Callable[..., Awaitable[Caller]]) -> APIRouter:
     router = APIRouter(tags=["openai"])
 
-    @router.post("/v1/audio/speech", dependencies=[Depends(caller_dep)], response_model=None)
-    async def speech(body: SpeechRequest) -> Response:
-        tts = services.pipeline(body.model).tts
+    @router.post("/v1/audio/speech", response_model=None)
+    async def speech(body: SpeechRequest, caller: Annotated[Caller, Depends(caller_dep)]) -> Response:
+        tts = services.pipeline(services.bound_model(body.model, caller)).tts
         check_voice(tts, body.voice_name, "voice")
         spoken = _speak(tts, body)
         fmt = body.response_format

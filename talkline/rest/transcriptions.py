@@ -4,7 +4,7 @@ as `transcript.text.delta` … `transcript.text.done` events with `stream=true`.
 # No `from __future__ import annotations`: FastAPI must see the route's annotations at runtime.
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import aclosing
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
@@ -25,12 +25,14 @@ MAX_FORM_FIELDS = 100
 def transcriptions_router(services: RestServices, caller_dep: Callable[..., Awaitable[Caller]]) -> APIRouter:
     router = APIRouter(tags=["openai"])
 
-    @router.post("/v1/audio/transcriptions", dependencies=[Depends(caller_dep)], response_model=None)
-    async def transcriptions(request: Request) -> Response:
-        pipeline = services.pipeline()
+    @router.post("/v1/audio/transcriptions", response_model=None)
+    async def transcriptions(request: Request, caller: Annotated[Caller, Depends(caller_dep)]) -> Response:
+        services.pipeline()  # 503 before the upload is read while the models load
         form = await request.form(max_files=1, max_fields=MAX_FORM_FIELDS)
         try:
             params = transcription_params(form)
+            # a client secret's profile gives the engines; otherwise the shared ones, whatever `model` says
+            pipeline = services.pipeline(services.bound_model(params.model, caller) if caller.bound_profile else None)
             file = upload(form)
             services.audio_input.check_size(file.size or 0, "file")
             audio = await services.audio_input.decode(await file.read(), "file")

@@ -112,11 +112,15 @@ async def test_missing_keys_are_refused(rest_server: RestServer) -> None:
     assert all(r.json()["error"]["code"] == "missing_api_key" for r in responses)
 
 
-async def test_client_secrets_cannot_use_chat_completions(rest_server: RestServer) -> None:
+async def test_client_secrets_use_chat_completions_on_their_own_profile(rest_server: RestServer) -> None:
+    """The one rule of client secrets (README, "Limits and guarantees"): the secret's profile, no other."""
     secret = new_secret()
     await rest_server.secrets.put(secret, SecretRecord(owner="key_x/ek", session={"model": "echo"},
                                                        expires_at=int(time.time()) + 60))
-    await refused(rest_server.client(secret).chat.completions.create(model="echo", messages=USER), 403, "forbidden")
+    answer = await rest_server.client(secret).chat.completions.create(model="echo", messages=USER)
+    assert answer.model == "echo"
+    await refused(rest_server.client(secret).chat.completions.create(model="eco", messages=USER), 403,
+                  "profile_not_allowed", "model")
 
 
 async def test_requests_wait_for_the_models(rest_server: RestServer) -> None:

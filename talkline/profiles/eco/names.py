@@ -210,7 +210,7 @@ def _noun_starts(text: str, positions: list[int]) -> set[int]:
     """Letter indices where Kiwi starts a noun inside a word (다쓴건전지 → 건전지)."""
     index_of = {i: k for k, i in enumerate(positions)}
     starts: set[int] = set()
-    for token in models.kiwi().tokenize(text):
+    for token in models.tokenize(text):
         if token.tag.startswith(NOUN_TAGS) and token.start in index_of:
             starts.add(index_of[token.start])
     return starts

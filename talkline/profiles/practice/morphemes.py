@@ -32,10 +32,14 @@ def kiwi() -> Kiwi:
     return _loaded
 
 
+MAX_ANALYSED_CHARS = 2000  # Kiwi's time grows faster than the text (8000 letters without a space: ~7 s)
+
+
 @functools.lru_cache(maxsize=8192)
 def tokens(text: str) -> tuple[Token, ...]:
-    """The morphemes of the text, each with its tag and its place (start, len) in the text."""
-    return tuple(kiwi().tokenize(text))
+    """The morphemes of the text (its first MAX_ANALYSED_CHARS letters), each with its tag and its place
+    (start, len) in the text."""
+    return tuple(kiwi().tokenize(text[:MAX_ANALYSED_CHARS]))
 
 
 @functools.lru_cache(maxsize=8192)

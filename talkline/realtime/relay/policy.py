@@ -38,7 +38,10 @@ class SessionPolicy:
         self.profile = profile
         self.config = initial_session(profile, settings, caller)  # the session as the client knows it
         self.locks = SessionLocks.for_caller(caller)
-        self._server_tools = [spec.realtime() for spec in profile.tools.specs()]
+        # the tools offered upstream as functions the gateway answers; none when the upstream runs its own
+        self._server_tools = [] if upstream.tools_run_upstream(profile.name) else \
+            [spec.realtime() for spec in profile.tools.specs()]
+        self._server_names = {spec.name for spec in profile.tools.specs()}
         self._transcription = {"model": upstream.transcription_model}
         self.upstream_session = self._first_session(caller, upstream)  # all asked of the upstream so far
         self.version = 0  # counts the updates of `upstream_session`
@@ -81,9 +84,8 @@ class SessionPolicy:
         return forwarded
 
     def _refuse_shadowing(self, tools: Any, param: str) -> None:
-        server = {tool["name"] for tool in self._server_tools}
         for index, tool in enumerate(tools or []):
-            if isinstance(tool, Mapping) and tool.get("name") in server:
+            if isinstance(tool, Mapping) and tool.get("name") in self._server_names:
                 raise ProtocolError(INVALID_VALUE, f"tool '{tool['name']}' is a server tool of profile "
                                     f"'{self.profile.name}' and runs on the server; give the client tool another "
                                     "name", param=f"{param}[{index}].name")
@@ -94,8 +96,7 @@ class SessionPolicy:
         """The upstream's session (GA) as the client sees it."""
         view = copy.deepcopy(dict(upstream))
         view.update(id=self.config.id, model=self.config.model, expires_at=self.config.expires_at)
-        server = {tool["name"] for tool in self._server_tools}
-        view["tools"] = [tool for tool in view.get("tools") or [] if tool.get("name") not in server]
+        view["tools"] = [tool for tool in view.get("tools") or [] if tool.get("name") not in self._server_names]
         transcription = self.config.audio.input.transcription
         audio_in = view.setdefault("audio", {}).setdefault("input", {})
         audio_in["transcription"] = dump(transcription) if transcription is not None else None

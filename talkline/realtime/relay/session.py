@@ -20,7 +20,7 @@ from typing import Any
 
 from websockets.exceptions import ConnectionClosed
 
-from talkline.agent.tools import ToolContext, ToolLedger
+from talkline.agent.tools import ToolContext, ToolLedger, ToolRegistry
 from talkline.auth.identity import Caller
 from talkline.metrics import ERRORS, RELAY_FORWARD_SECONDS, RELAY_UPSTREAM_FAILURES, SESSIONS_REFUSED
 from talkline.profiles.base import Profile
@@ -42,7 +42,7 @@ from talkline.realtime.relay.mirror import ConversationMirror
 from talkline.realtime.relay.policy import TRANSCRIPTION_EVENTS, SessionPolicy
 from talkline.realtime.relay.renewal import RenewalSchedule, replay
 from talkline.realtime.relay.tools import ServerToolCalls
-from talkline.realtime.relay.upstream import UpstreamLink, UpstreamUnavailable, open_link
+from talkline.realtime.relay.upstream import UPSTREAM_REFUSED, UpstreamLink, UpstreamUnavailable, open_link
 from talkline.realtime.session import MAX_FRAME_BYTES
 from talkline.realtime.transport import ClientGone, Transport
 from talkline.settings import Settings
@@ -78,7 +78,8 @@ class RelaySession:
         self.policy = SessionPolicy(profile, services.settings, caller, upstream)
         self.recorder = CallRecorder()
         self.mirror = ConversationMirror(self.recorder, self._output_bytes_per_ms)
-        self.tools = ServerToolCalls(profile.tools, ToolLedger(), ToolContext(
+        runs_tools = not upstream.tools_run_upstream(profile.name)
+        self.tools = ServerToolCalls(profile.tools if runs_tools else ToolRegistry(), ToolLedger(), ToolContext(
             owner=caller.owner, language=profile.language, options=self.options), self._to_upstream)
         self.link: UpstreamLink | None = None
         self.same_dialect = beta == (upstream.dialect == "beta")
@@ -91,7 +92,8 @@ class RelaySession:
 
     async def run(self) -> None:
         try:
-            self.link = await open_link(self.upstream, self.policy.upstream_update(), client_beta=self.beta)
+            self.link = await open_link(self.upstream, self.policy.upstream_update(), client_beta=self.beta,
+                                        options=self._upstream_options())
         except UpstreamUnavailable as exc:
             await self._refuse(exc)
             return
@@ -261,9 +263,17 @@ class RelaySession:
         log.warning("relayed session of %s refused: %s", self.profile.name, failure.message)
         RELAY_UPSTREAM_FAILURES.labels(reason=failure.reason).inc()
         SESSIONS_REFUSED.labels(reason="upstream").inc()
-        await self._send_error(ProtocolError(UPSTREAM_UNAVAILABLE, failure.message, type=SERVER_ERROR))
-        with contextlib.suppress(Exception):
-            await self.transport.close(TRY_AGAIN_LATER, UPSTREAM_UNAVAILABLE)
+        await self._send_error(ProtocolError(failure.client_code, failure.message, type=SERVER_ERROR))
+        with contextlib.suppress(Exception):  # a refused configuration will not heal by trying again
+            await self.transport.close(INTERNAL_ERROR if failure.client_code == UPSTREAM_REFUSED else TRY_AGAIN_LATER,
+                                       failure.client_code)
+
+    def _upstream_options(self) -> dict[str, str]:
+        """A Talkline upstream that runs the profile's tools gets the session's profile options too (as
+        query parameters, as a client would give them)."""
+        if not self.upstream.tools_run_upstream(self.profile.name):
+            return {}
+        return {str(k): str(v) for k, v in self.options.items() if isinstance(v, str | int | float)}
 
     def _quiet(self) -> bool:
         return not (self.mirror.busy or self.tools.busy)
@@ -275,7 +285,8 @@ class RelaySession:
         client's events back (they wait, in order, and then go to the new session)."""
         configured = self.policy.version
         try:
-            link = await open_link(self.upstream, self.policy.upstream_update(), client_beta=self.beta)
+            link = await open_link(self.upstream, self.policy.upstream_update(), client_beta=self.beta,
+                                   options=self._upstream_options())
         except UpstreamUnavailable as exc:
             log.warning("renewing the upstream session failed: %s", exc.message)
             return None

@@ -25,15 +25,16 @@ log = logging.getLogger(__name__)
 _WIRE_LOG = logging.getLogger("talkline.realtime.relay.wire")
 _WIRE_LOG.setLevel(logging.INFO)  # its DEBUG lines would show the upgrade request's Authorization header
 _SESSION_EVENTS = ("session.created", "session.updated", "transcription_session.updated")
+UPSTREAM_REFUSED = "upstream_refused_session"  # the upstream answered and refused this session's configuration
 
 
 class UpstreamUnavailable(Exception):
     """The upstream cannot serve the session. `reason` is a short code (for metrics); the message says what
     happened in words a client may see: it never holds the key."""
 
-    def __init__(self, message: str, reason: str) -> None:
+    def __init__(self, message: str, reason: str, client_code: str = "upstream_unavailable") -> None:
         super().__init__(message)
-        self.message, self.reason = message, reason
+        self.message, self.reason, self.client_code = message, reason, client_code
 
 
 class UpstreamLink:
@@ -70,14 +71,15 @@ class UpstreamLink:
         await self.connection.close()
 
 
-async def open_link(config: RelayUpstream, update: Mapping[str, Any], *, client_beta: bool) -> UpstreamLink:
+async def open_link(config: RelayUpstream, update: Mapping[str, Any], *, client_beta: bool,
+                    options: Mapping[str, str] | None = None) -> UpstreamLink:
     """Connect, wait for the upstream's session, send `update` (a GA `session.update`), wait until it is
     applied. Raises UpstreamUnavailable, with the reason, if any step fails or takes too long."""
     dialects = Dialects(client_beta=client_beta, upstream_beta=config.dialect == "beta")
     connection: ClientConnection | None = None
     try:
         async with asyncio.timeout(config.connect_timeout_s):
-            connection = await connect(_url(config), additional_headers=_headers(config), compression=None,
+            connection = await connect(_url(config, options or {}), additional_headers=_headers(config), compression=None,
                                        max_size=None, open_timeout=None, logger=_WIRE_LOG,
                                        user_agent_header="Talkline relay")
             await _session_event(connection, dialects, config)
@@ -127,13 +129,18 @@ def _refusal(error: Mapping[str, Any], config: RelayUpstream) -> UpstreamUnavail
         return UpstreamUnavailable(f"the upstream at {config.host} refused the gateway's credentials ({code})",
                                    "refused")
     message = _redacted(str(error.get("message") or ""), config)[:300]
-    return UpstreamUnavailable(f"the upstream at {config.host} refused the session ({code}): {message}", code)
+    hint = ""
+    if str(error.get("param") or "").startswith("session.tools") and config.tools != "upstream":
+        hint = (" (the profile's server tools run on this gateway and the upstream has tools of the same names: "
+                "if it serves the same profile, set tools = \"upstream\" under the profile's [realtime] section)")
+    return UpstreamUnavailable(f"the upstream at {config.host} refused the session ({code}): {message}{hint}", code,
+                               client_code=UPSTREAM_REFUSED)
 
 
-def _url(config: RelayUpstream) -> str:
+def _url(config: RelayUpstream, options: Mapping[str, str]) -> str:
     parts = urlsplit(config.url)
-    query = dict(parse_qsl(parts.query))
-    query.setdefault("model", config.model)
+    query = {**options, **dict(parse_qsl(parts.query))}
+    query["model"] = query.get("model") or config.model
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
