@@ -149,6 +149,7 @@ class _Turn:
 
     def during_steps(self) -> None:
         step = self.setup.scenario.steps[self.state.step]
+        self._take_ahead()
         progressed = self._take_slots(step)
         if "goodbye" in self.acts and self.changes.get("phase", "steps") == "steps":
             self.reply = Reply()
@@ -182,6 +183,8 @@ class _Turn:
         found = self.analysis.slots
         if "repeat" in self.acts and all(answer.value in (YES, NO) for answer in found.values()):
             found = {}  # "네?", "잘 모르겠어요, 다시 말해 주세요": not an answer, a request to hear it again
+        if all(slot.kind == "free" for slot in step.slots) and _asks_what_to_say(self.analysis):
+            found = {}  # "제 장점은… 뭐라고 말해야 될지 모르겠습니다": a request for help, not the answer
         first = step.slots[0]
         answer = found.get(first.id)
         if first.kind == "yes_no" and answer is not None and answer.value == NO and step.on_no:
@@ -201,6 +204,24 @@ class _Turn:
         self._advance()
         return True
 
+    def _take_ahead(self) -> None:
+        """A later step answered before it is asked (the number before the invitation, 봉투는 괜찮아요
+        while the item is checked): taken and acknowledged now, not asked or acknowledged again."""
+        ahead = {slot_id: answer for slot_id, answer in self.analysis.ahead.items() if slot_id not in self.slots}
+        if not ahead:
+            return
+        self._set(ahead)
+        for index, step in enumerate(self.setup.scenario.steps):
+            if index > self.state.step and any(slot.id in ahead for slot in step.slots):
+                first = step.slots[0]
+                if first.id in ahead and ahead[first.id].value == YES and first.kind == "yes_no":
+                    said = self.pick(common().lines.ahead, value=first.title.get(self.setup.language))
+                else:  # the number, a no: the step's own reply ("고마워! 이따 문자 보낼게", "네, 알겠습니다")
+                    said = self._step_reply(step, False) if first.id in self.slots else None
+                if said:
+                    self.reply.add("answer", said)
+                self.step_said[index] = said or ""
+
     def _ask_missing(self, step: Step) -> None:
         missing = next(slot for slot in step.slots if slot.id not in self.slots)
         self.reply.add("ask", self.speaker.say(missing.ask) if missing.ask else self.speaker.say(step.ask))
@@ -217,7 +238,8 @@ class _Turn:
             if answer is not None and answer.value in {value.id for value in slot.values}:
                 self._set({slot.id: answer})
                 value = Speaker(self.setup, self.slots).value(slot.id) or ""
-                self.reply.add("step", self.pick(common().lines.amended, value=value))
+                said = self._step_reply(done, False) if slot is done.slots[0] else None
+                self.reply.add("step", said or self.pick(common().lines.amended, value=value))
                 self.reply.add("ask", self.speaker.say(self.setup.scenario.steps[self.state.step].ask))
                 return True
         return False
@@ -245,6 +267,9 @@ class _Turn:
         steps = self.setup.scenario.steps
         index = self.state.step
         while index < len(steps) and all(s.id in self.slots for s in steps[index].slots if s.required):
+            if index > self.state.step and index in self.step_said:  # answered ahead: acknowledged then
+                index += 1
+                continue
             said = self._step_reply(steps[index], assumed and index == self.state.step)
             self.reply.add("info" if steps[index].informative else "step", said)
             self.reply.step_first = self.reply.step_first or steps[index].slots[0].offer
@@ -338,6 +363,7 @@ class _Turn:
             and self.analysis.small_talk is None
             and self.acts <= {"greet"}
             and not self.analysis.slots
+            and not self.analysis.ahead
             and is_question(heard := utterance(self.analysis.text))
             and not heard.garbled  # "눠가 제일있허용?": not caught, rather than not known
         )
@@ -354,7 +380,10 @@ class _Turn:
         if answers and answers[-1].endswith("?"):
             return
         if not self.reply.has("step", "info"):
-            self.reply.add("ask", self.speaker.say(step.ask))
+            ask = self.speaker.say(step.ask) or ""
+            if ask and self.state.said.endswith(ask) and step.rephrase is not None:
+                ask = self.speaker.say(step.rephrase) or ask  # not the same question turn after turn
+            self.reply.add("ask", ask)
 
     # answers, social acts
 
@@ -479,6 +508,10 @@ def _answers_yes_or_no(analysis: Analysis) -> bool:
     phrases = common().phrases
     heard = _heard(analysis.text)
     return any(heard.has(phrases[kind].all) for kind in ("yes", "no", "hard_no", "refuse", "soft_no"))
+
+
+def _asks_what_to_say(analysis: Analysis) -> bool:
+    return _heard(analysis.text).has(common().phrases["help_strong"].all)
 
 
 def _says_yes(analysis: Analysis) -> bool:

@@ -249,6 +249,7 @@ class CommonLines(_Frozen):
     south_word: tuple[Line, ...]
     ended: tuple[Line, ...]
     amended: tuple[Line, ...]
+    ahead: tuple[Line, ...]
     anything_else: tuple[Line, ...]
     farewell: tuple[Line, ...]
     again: tuple[Line, ...]

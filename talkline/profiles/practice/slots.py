@@ -196,18 +196,18 @@ def polarity(slot: Slot, utterance: Utterance, strict: bool = False) -> str | No
         said = _statements(utterance.text)
         if said and utterance_of(said).has(slot.yes_words):
             return YES
-        return _leading_word(utterance)
+        return leading_word(utterance, slot)
     if utterance.has(phrases["yes_compounds"].all):
         return YES
     if utterance.has(phrases["hard_no"].all) or utterance.has(phrases["refuse"].all):
         return NO
     if utterance.has(slot.yes_words):
         return YES
-    if utterance.find_any(word for word in phrases["yes"].all if len(word) > 1) is not None:
+    if _short_or_open(slot, utterance) and utterance.find_any(w for w in phrases["yes"].all if len(w) > 1):
         return YES
     if utterance.has(phrases["soft_no"].all):
         return NO if slot.offer else YES
-    return _leading_word(utterance)
+    return leading_word(utterance, slot)
 
 
 def _statements(text: str) -> str:
@@ -216,10 +216,21 @@ def _statements(text: str) -> str:
     return " ".join(s for s in sentences if not s.strip().endswith("?") and not re.search(QUESTION_WORDS, s))
 
 
-def _leading_word(utterance: Utterance) -> str | None:
+LEADING_YES_WORDS = 3  # "네, 여기요" shows the ID; "네 그럼 등본도 한 통 떼 주세요" asks for something else
+
+
+def _short_or_open(slot: Slot, utterance: Utterance) -> bool:
+    """A thing that must be done (an ID shown) needs its own words in a longer turn, not a stray 네 or
+    주세요 ("네 그럼 등본도 한 통 떼 주세요" asks for something else)."""
+    return not slot.needs_yes or len(utterance.words) <= LEADING_YES_WORDS
+
+
+def leading_word(utterance: Utterance, slot: Slot | None = None) -> str | None:
     phrases = common().phrases
     first = utterance.words[0] if utterance.words else ""
     english = utterance.english.split()
+    if slot is not None and not _short_or_open(slot, utterance):
+        first, english = "", []
     if first in phrases["yes"].ko or (english and english[0] in phrases["yes"].en):
         return YES
     if first in phrases["no"].ko or (english and english[0] in phrases["no"].en):
@@ -422,8 +433,11 @@ def _free(slot: Slot, utterance: Utterance, asking: bool, social: bool) -> SlotA
     """Any real answer: a recognised kind of answer, the step's cue words, or a few content words (a
     question only counts with a recognised kind of answer in it)."""
     hits = _value_hits(slot.values, utterance)
-    if asking and not hits:
-        return None
+    if asking and not hits:  # "나는 뜨개질 좋아해. 너는 뭐 좋아해?": the answer is said before the question
+        said = _statements(utterance.text).strip()
+        if not said or said == utterance.text.strip():
+            return None
+        return _free(slot, utterance_of(said), asking=False, social=social)
     content = [t for t in tokens(utterance.text) if t.tag in CONTENT_TAGS]
     cued = (
         bool(hits)
