@@ -504,10 +504,18 @@ class _Turn:
         return replace(new, log=(*self.state.log, record))
 
 
+SHORT_REPLY_WORDS = 4
+
+
 def _answers_yes_or_no(analysis: Analysis) -> bool:
+    """A yes or no to "anything else?": a short reply, or one that starts with it."""
     phrases = common().phrases
     heard = _heard(analysis.text)
-    return any(heard.has(phrases[kind].all) for kind in ("yes", "no", "hard_no", "refuse", "soft_no"))
+    kinds = ("yes", "no", "hard_no", "refuse", "soft_no")
+    if len(heard.words) <= SHORT_REPLY_WORDS:
+        return any(heard.has(phrases[kind].all) for kind in kinds)
+    opening = utterance(" ".join(heard.words[:2]))
+    return any(opening.has(phrases[kind].all) for kind in kinds)
 
 
 def _asks_what_to_say(analysis: Analysis) -> bool:
