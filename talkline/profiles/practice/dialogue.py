@@ -23,7 +23,7 @@ from talkline.profiles.practice.matching import Utterance, utterance
 from talkline.profiles.practice.models import Step
 from talkline.profiles.practice.recasts import recast
 from talkline.profiles.practice.replies import Reply, Speaker
-from talkline.profiles.practice.slots import NO, YES, SlotAnswer, extract
+from talkline.profiles.practice.slots import NO, YES, SlotAnswer, corrected_address, extract
 from talkline.profiles.practice.understanding import Analysis, Question, is_question, understand
 
 Phase = Literal["steps", "closing", "farewell", "ended"]
@@ -230,6 +230,8 @@ class _Turn:
         """A new answer to the step just done ("물냉면 주세요" after 냉면): taken, and acknowledged."""
         if self.state.step == 0 or self.analysis.question is not None:
             return False
+        if self._amend_address():
+            return True
         done = self.setup.scenario.steps[self.state.step - 1]
         for slot in done.slots:
             if slot.kind != "choice" or slot.offer:
@@ -243,6 +245,20 @@ class _Turn:
                 self.reply.add("ask", self.speaker.say(self.setup.scenario.steps[self.state.step].ask))
                 return True
         return False
+
+    def _amend_address(self) -> bool:
+        """"오 층 아니고 삼 층이에요. 삼백일 호요": the address given before, corrected."""
+        done = self.setup.scenario.steps[: self.state.step]
+        slot = next((slot for step in done for slot in step.slots if slot.kind == "address"), None)
+        old = self.slots.get(slot.id) if slot is not None else None
+        corrected = corrected_address(old.said or old.value, self.analysis.text) if old and slot else None
+        if slot is None or corrected is None:
+            return False
+        address, parts = corrected
+        self._set({slot.id: SlotAnswer(address, said=address)})
+        self.reply.add("step", self.pick(common().lines.corrected, value=parts))
+        self.reply.add("ask", self.speaker.say(self.setup.scenario.steps[self.state.step].ask))
+        return True
 
     def _new_answer(self, step: Step) -> dict[str, SlotAnswer] | None:
         """The answer to an earlier step said together with a no ("이거 말고 연두부요")."""
@@ -332,6 +348,12 @@ class _Turn:
 
     def _miss(self, step: Step) -> None:
         """Ask again in simpler words, then offer a sentence, then take the next attempt and move on."""
+        if (self.state.model_given or self.state.misses >= 2) and self._unanswerable():
+            self.missed = True  # "이제 다 된 겁니까?" is a question, not a close attempt to take as the answer
+            self.reply.drop("social")
+            self.reply.add("frame", self.pick(common().lines.unknown_question))
+            self.reply.add("ask", self.speaker.say(step.ask))
+            return
         if self.state.model_given or self.state.misses >= 2:
             self.accepted = True
             assumed = {

@@ -250,6 +250,7 @@ class CommonLines(_Frozen):
     ended: tuple[Line, ...]
     amended: tuple[Line, ...]
     ahead: tuple[Line, ...]
+    corrected: tuple[Line, ...]
     anything_else: tuple[Line, ...]
     farewell: tuple[Line, ...]
     again: tuple[Line, ...]

@@ -124,7 +124,9 @@ CITIES = {
     "경남",
     "제주",
 }
-TRAILING = re.compile(r"(?:입니다|이에요|예요|이요|요|이고|고요|이야|야)$")
+TRAILING = re.compile(r"(?:입니다|입네다|임다|이에요|예요|이요|요|이고|고요|이야|야)$")
+SPOKEN_NUMBER = re.compile(r"[영공일이삼사오육칠팔구십백천]+|\d+")  # 백이십삼, 오: a number said in words
+ADDRESS_COUNTED = {"번지", "층", "호", "동", "단지"}  # said apart from their number (오 층, 삼백일 호)
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,11 +424,49 @@ def street_address(text: str) -> str | None:
     if len(ADDRESS_EN.findall(text)) >= 2 and re.search(r"\d", text):
         return text.strip().rstrip(".")
     words = [TRAILING.sub("", word) for word in re.findall(r"[\w\-]+", text)]
-    marks = [i for i, word in enumerate(words) if word in CITIES or ADDRESS_UNIT.fullmatch(word)]
+    marks = [i for i, word in enumerate(words) if word in CITIES or _address_word(words, i)]
     if len(marks) < 2 or not any(words[i] in CITIES or ADDRESS_MAIN.fullmatch(words[i]) for i in marks):
         return None
     span = words[marks[0] : marks[-1] + 1]
+    if any(SPOKEN_NUMBER.fullmatch(word) and not word.isdigit() for word in span):
+        return " ".join(span)  # 백이십삼 다시 사 번지 오 층: read back as it was said
     return " ".join(word.replace("다시", "-") for word in span).replace(" - ", "-")
+
+
+ADDRESS_PART = re.compile(r"([영공일이삼사오육칠팔구십백천]+|\d+)\s*(번지|층|호|단지)")
+AMENDING = re.compile(r"아니고|아니라|말고|잠깐|아 참|아참|그리고|정정")
+
+
+def corrected_address(old: str, text: str) -> tuple[str, str] | None:
+    """The address with the parts the learner corrects or adds ("오 층 아니고 삼 층이에요. 삼백일 호요"):
+    the new address and the parts as said, or None when the turn corrects nothing."""
+    markers = list(AMENDING.finditer(text))
+    if not markers:
+        return None
+    marker = markers[-1]
+    parts = list(ADDRESS_PART.finditer(text[marker.end() :])) or list(ADDRESS_PART.finditer(text))
+    if not parts:
+        return None
+    new = old
+    for part in parts:
+        number, unit = part.groups()
+        said = f"{number} {unit}"
+        same = re.search(rf"\S+\s*{unit}(?![가-힣])", new)
+        new = new[: same.start()] + said + new[same.end() :] if same else f"{new} {said}"
+    return new, " ".join(f"{p.group(1)} {p.group(2)}" for p in parts)
+
+
+def _address_word(words: list[str], index: int) -> bool:
+    """A word of an address: a place or unit (상계동, 5층), a unit said apart from its number (오 층), or
+    a number said next to one (백이십삼 다시 사 번지)."""
+    word = words[index]
+    if ADDRESS_UNIT.fullmatch(word):
+        return True
+    before = words[index - 1] if index else ""
+    after = words[index + 1] if index + 1 < len(words) else ""
+    if word in ADDRESS_COUNTED:
+        return bool(SPOKEN_NUMBER.fullmatch(before))
+    return bool(SPOKEN_NUMBER.fullmatch(word)) and (after in ADDRESS_COUNTED or "다시" in (before, after))
 
 
 def _free(slot: Slot, utterance: Utterance, asking: bool, social: bool) -> SlotAnswer | None:
