@@ -125,10 +125,11 @@ def test_help_offers_the_sentence_in_the_register_the_learner_owes() -> None:
 
 
 def test_questions_are_answered_from_the_scenario_then_back_to_the_task() -> None:
-    _, state = play({"scenario": "bank"}, ["통장 만들러 왔어요", "체크카드가 뭐예요?"])
-    assert state.said.startswith("통장에 있는 돈만큼만 쓸 수 있는 카드예요.") and state.said.endswith(
-        "신분증 가져오셨어요?"
-    )
+    setup, state = play({"scenario": "bank"}, ["통장 만들러 왔어요", "체크카드가 뭐예요?"])
+    step = setup.scenario.steps[1]
+    assert state.log[0].reply.endswith(step.ask.ko)
+    assert state.said.startswith("통장에 있는 돈만큼만 쓸 수 있는 카드예요.")
+    assert state.said.endswith(step.rephrase.ko)  # back to the task, in other words than just before
     _, state = play({"scenario": "hospital"}, ["예약하고 싶어요", "머리가 아파요", "모레는 안 돼요?", "네"])
     assert state.log[-2].reply.startswith("모레는 오후 두 시에 자리가 있어요.")
     assert state.slots["time"].value == "day_after_14"  # the yes takes the time offered
@@ -145,7 +146,7 @@ def test_origin_small_talk_and_personal_questions() -> None:
         {"scenario": "friend", "persona": "saerom"}, ["나는 은별이야", "나 사실 북에서 왔어. 괜찮아?"]
     )
     assert "당연히 괜찮지" in state.said or "고생 많았겠다" in state.said
-    assert state.said.endswith("너는 쉬는 날에 보통 뭐 해?")
+    assert state.said.endswith("시간 날 때 뭐 하는 거 좋아해? 나는 등산 좋아하는데.")  # the question again, reworded
     _, state = play({"scenario": "friend", "persona": "saerom"}, ["몇 살이야?"])
     assert state.said.startswith("나? 너랑 동갑이잖아!")
     _, state = play({"scenario": "mart", "persona": "saerom"}, ["몇 살이에요?"])
@@ -245,4 +246,4 @@ def test_a_garbled_word_is_no_thing_to_look_for_but_a_real_one_is() -> None:
 def test_what_is_said_once_on_the_way_is_not_said_again_when_the_question_comes_back() -> None:
     _, state = play({"scenario": "restaurant", "persona": "saerom"}, ["두 명이요", "비빔밥 주세요", "물이요", "화장실 어디예요?"])
     assert state.log[-2].reply.count("주문하신 음식 나왔습니다") == 1
-    assert "나왔습니다" not in state.said and state.said.endswith("맛있게 드셨어요? 계산 도와드릴까요?")
+    assert "나왔습니다" not in state.said and state.said.endswith("식사 다 하셨으면 계산해 드릴까요?")  # reworded
