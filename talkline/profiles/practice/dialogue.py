@@ -137,6 +137,7 @@ class _Turn:
         self.set_slots: list[str] = []
         self.missed = self.accepted = False
         self.step_said = dict(state.step_said)
+        self.acknowledged: dict[str, str] = {}  # a choice said ahead: its acknowledgement, this turn
 
     @property
     def speaker(self) -> Speaker:
@@ -214,6 +215,11 @@ class _Turn:
         for index, step in enumerate(self.setup.scenario.steps):
             if index > self.state.step and any(slot.id in ahead for slot in step.slots):
                 first = step.slots[0]
+                if first.kind == "choice":  # acknowledged now; the step's own line when its turn comes
+                    value = Speaker(self.setup, self.slots).value(first.id) or ""
+                    self.acknowledged[first.id] = self.pick(common().lines.amended, value=value)
+                    self.reply.add("answer", self.acknowledged[first.id])
+                    continue
                 if first.id in ahead and ahead[first.id].value == YES and first.kind == "yes_no":
                     said = self.pick(common().lines.ahead, value=first.title.get(self.setup.language))
                 else:  # the number, a no: the step's own reply ("고마워! 이따 문자 보낼게", "네, 알겠습니다")
@@ -287,6 +293,8 @@ class _Turn:
                 index += 1
                 continue
             said = self._step_reply(steps[index], assumed and index == self.state.step)
+            if said and steps[index].slots[0].id in self.acknowledged:  # reached now: its own line says it
+                self.reply.parts.remove(("answer", self.acknowledged[steps[index].slots[0].id]))
             self.reply.add("info" if steps[index].informative else "step", said)
             self.reply.step_first = self.reply.step_first or steps[index].slots[0].offer
             self.step_said[index] = said or ""

@@ -195,7 +195,7 @@ def polarity(slot: Slot, utterance: Utterance, strict: bool = False) -> str | No
     if utterance.has(slot.no_words) and not strict:
         return NO
     if strict:  # the slot's own words count only outside the question (커피 좋지. 언제 만날까?)
-        said = _statements(utterance.text)
+        said = statements(utterance.text)
         if said and utterance_of(said).has(slot.yes_words):
             return YES
         return leading_word(utterance, slot)
@@ -212,7 +212,7 @@ def polarity(slot: Slot, utterance: Utterance, strict: bool = False) -> str | No
     return leading_word(utterance, slot)
 
 
-def _statements(text: str) -> str:
+def statements(text: str) -> str:
     """The sentences of the text that are not questions."""
     sentences = re.findall(r"[^.?!]+[.?!]?", text)
     return " ".join(s for s in sentences if not s.strip().endswith("?") and not re.search(QUESTION_WORDS, s))
@@ -474,7 +474,7 @@ def _free(slot: Slot, utterance: Utterance, asking: bool, social: bool) -> SlotA
     question only counts with a recognised kind of answer in it)."""
     hits = _value_hits(slot.values, utterance)
     if asking and not hits:  # "나는 뜨개질 좋아해. 너는 뭐 좋아해?": the answer is said before the question
-        said = _statements(utterance.text).strip()
+        said = statements(utterance.text).strip()
         if not said or said == utterance.text.strip():
             return None
         return _free(slot, utterance_of(said), asking=False, social=social)

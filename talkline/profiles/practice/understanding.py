@@ -152,6 +152,9 @@ def understand(
         ahead = _said_ahead(setup, step, said, {**known, **slots}, asking=context["asking"])
         if any(setup.scenario.slot(slot_id).kind == "yes_no" for slot_id in ahead):
             slots = {slot_id: answer for slot_id, answer in slots.items() if _own_answer(step, slot_id, said)}
+        first = step.slots[0]
+        if _moves_on(first, ahead, setup) and first.id not in slots:
+            slots[first.id] = SlotAnswer(YES)  # "현금으로 할게요" to "이거 맞으세요?": yes, by going on
     return Analysis(
         text=text,
         acts=frozenset(acts),
@@ -335,8 +338,9 @@ def _step_slots(
 def _said_ahead(
     setup: Setup, step: Step, text: str, known: Mapping[str, SlotAnswer], asking: bool
 ) -> dict[str, SlotAnswer]:
-    """Answers to later steps that cannot be mistaken, said before they are asked: a phone number, or a
-    yes or no to a later offer that names it ("봉투는 괜찮아요", "등본도 한 통 떼 주세요")."""
+    """Answers to later steps that cannot be mistaken, said before they are asked: a phone number, a yes
+    or no to a later offer that names it ("봉투는 괜찮아요", "등본도 한 통 떼 주세요"), a listed choice
+    ("현금으로 할게요")."""
     steps = setup.scenario.steps
     later = [slot for s in steps[steps.index(step) + 1 :] for slot in s.slots if slot.id not in known]
     heard = utterance(text)
@@ -350,7 +354,17 @@ def _said_ahead(
             said = polarity(slot, heard)
             if said is not None:
                 found[slot.id] = SlotAnswer(said)
+        elif slot.kind == "choice" and not (slot.open or slot.offer or slot.many or asking):
+            answer = extract(slot, heard)  # "현금으로 하겠슴다" while the item is checked
+            if answer is not None and answer.value in {value.id for value in slot.values}:
+                found[slot.id] = answer
     return found
+
+
+def _moves_on(slot: Slot, ahead: Mapping[str, SlotAnswer], setup: Setup) -> bool:
+    """A plain check ("이거 맞으세요?") is answered yes by answering what comes after it (how to pay)."""
+    plain = slot.kind == "yes_no" and not (slot.needs_yes or slot.offer or slot.asking)
+    return plain and any(setup.scenario.slot(slot_id).kind == "choice" for slot_id in ahead)
 
 
 def _names(text: str, thing: str) -> bool:
