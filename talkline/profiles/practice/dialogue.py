@@ -23,7 +23,7 @@ from talkline.profiles.practice.matching import Utterance, utterance
 from talkline.profiles.practice.models import Step
 from talkline.profiles.practice.recasts import recast
 from talkline.profiles.practice.replies import Reply, Speaker
-from talkline.profiles.practice.slots import NO, YES, SlotAnswer, corrected_address, extract
+from talkline.profiles.practice.slots import NO, YES, SlotAnswer, corrected_address, extract, statements
 from talkline.profiles.practice.understanding import Analysis, Question, is_question, understand
 
 Phase = Literal["steps", "closing", "farewell", "ended"]
@@ -430,6 +430,8 @@ class _Turn:
 
     def _answers(self) -> None:
         question = self.analysis.question
+        if question is not None and question.fact is not None and self._takes_offer(question.fact.proposes):
+            return
         if question is not None and not self._answered_by_step(question):
             self.reply.add("answer", self._answer(question))
             if question.topic is not None and self.set_slots:  # "등산 좋아해. 너는?": the reaction comes first
@@ -438,6 +440,27 @@ class _Turn:
                 self.changes["proposed"] = dict(question.fact.proposes)
         if self.analysis.small_talk is not None:
             self.reply.add("chat", self.pick(self.analysis.small_talk.answers))
+
+    def _takes_offer(self, proposes: Mapping[str, str]) -> bool:
+        """"모레는 안 돼요? 모레 오후요": the question and the choice in one turn. The choice is taken at
+        once (with the step's own line), instead of offering it and asking again."""
+        said = statements(self.analysis.text)
+        if not proposes or not said or self.state.phase != "steps":
+            return False
+        steps = self.setup.scenario.steps
+        found = {}
+        for slot_id, value in proposes.items():
+            answer = extract(self.setup.scenario.slot(slot_id), _heard(said))
+            if answer is None or answer.value != value:
+                return False
+            found[slot_id] = answer
+        index = next(n for n, step in enumerate(steps) if any(slot.id in found for slot in step.slots))
+        if index >= self.state.step:
+            return False  # the step's own turn: taken by the step
+        self._set(found)
+        self.reply.add("step", self._step_reply(steps[index], False))
+        self.reply.add("ask", self.speaker.say(steps[self.state.step].ask))
+        return True
 
     def _answered_by_step(self, question: Question) -> bool:
         """"물 주세요" as the drink ordered: the step's reply says it, not the fact as well."""
