@@ -21,9 +21,18 @@ from talkline.profiles.practice.catalog import Setup, common, setup_for
 from talkline.profiles.practice.glossary import southernised
 from talkline.profiles.practice.matching import Utterance, utterance
 from talkline.profiles.practice.models import Step
+from talkline.profiles.practice.morphemes import tokens
 from talkline.profiles.practice.recasts import recast
 from talkline.profiles.practice.replies import Reply, Speaker
-from talkline.profiles.practice.slots import NO, YES, SlotAnswer, corrected_address, extract, statements
+from talkline.profiles.practice.slots import (
+    NO,
+    QUESTION_WORDS,
+    YES,
+    SlotAnswer,
+    corrected_address,
+    extract,
+    statements,
+)
 from talkline.profiles.practice.understanding import Analysis, Question, is_question, understand
 
 Phase = Literal["steps", "closing", "farewell", "ended"]
@@ -175,6 +184,8 @@ class _Turn:
             self.reply.add("frame", self.pick(common().lines.wait))
             return
         understood = progressed or self.reply.parts or self.analysis.understood
+        if not progressed and self._unanswerable() and self._answer_from_step(step):
+            return
         if not understood or (not progressed and self._unanswerable()):
             self._miss(step)
         elif not self.reply.has("ask"):
@@ -386,6 +397,20 @@ class _Turn:
             self._model(step)
             self.changes["misses"] = 2
 
+    def _answer_from_step(self, step: Step) -> bool:
+        """"비밀번호는 제가 누르면 돼요?": a question about what the step itself asks for is answered from
+        the step's own words ("네, 이제 비밀번호 네 자리를 여기 눌러 주세요."), not with "I don't know"."""
+        asked = _things(self.analysis.text)
+        said = " ".join(filter(None, (self.speaker.say(step.ask), self.speaker.say(step.rephrase))))
+        for sentence in re.findall(r"[^.?!]+[.!]", said):
+            if any(thing in sentence.replace(" ", "") for thing in asked):
+                wh = re.search(QUESTION_WORDS, self.analysis.text) is not None
+                yes = "" if wh else ("응, " if self.setup.partner_register == "banmal" else "네, ")
+                self.reply.add("answer", f"{yes}{sentence.strip()}")
+                self.reply.add("ask", (self.speaker.say(step.ask) or "").replace(sentence.strip(), "").strip())
+                return True
+        return False
+
     def _unanswerable(self) -> bool:
         """A question the partner has no answer to ("배달 되나요?" at a table), with nothing else said."""
         return (
@@ -569,6 +594,11 @@ def _answers_yes_or_no(analysis: Analysis) -> bool:
         return any(heard.has(phrases[kind].all) for kind in kinds)
     opening = utterance(" ".join(heard.words[:2]))
     return any(opening.has(phrases[kind].all) for kind in kinds)
+
+
+def _things(text: str) -> set[str]:
+    """The nouns of a text that name things (비밀번호, 신분증), for telling what a question is about."""
+    return {token.form for token in tokens(text) if token.tag in ("NNG", "NNP") and len(token.form) > 1}
 
 
 def _asks_what_to_say(analysis: Analysis) -> bool:
