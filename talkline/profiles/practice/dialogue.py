@@ -38,6 +38,7 @@ from talkline.profiles.practice.understanding import Analysis, Question, is_ques
 Phase = Literal["steps", "closing", "farewell", "ended"]
 Outcome = Literal["ongoing", "completed", "quit"]
 ASSUMED = "assumed"
+SOCIAL_ROLES = ("friend", "elder_neighbour")  # not serving the learner: no 궁금하신 거 있으세요?
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,7 +351,7 @@ class _Turn:
         elif turn.then == "close":
             self._set(found)
             self.reply.add("step", self.speaker.say(turn.reply))
-            self.reply.add("ask", self.pick(common().lines.anything_else))
+            self.reply.add("ask", self._anything_else())
             self.changes.update(phase="closing", closed_early=True, step=len(self.setup.scenario.steps))
         else:
             self._set(found)
@@ -520,6 +521,12 @@ class _Turn:
 
     # after the last step
 
+    def _anything_else(self) -> str:
+        """"Anything else?" as the role asks it: service staff politely, classmates as classmates."""
+        lines = common().lines
+        social = self.setup.role.relationship in SOCIAL_ROLES
+        return self.pick(lines.anything_else_social if social else lines.anything_else)
+
     def after_steps(self) -> None:
         lines, closing = common().lines, self.setup.scenario.closing
         self._social()
@@ -534,12 +541,12 @@ class _Turn:
             self.reply.add("frame", self.pick(lines.repeat))
             self.reply.add("answer", self.state.information)
         elif self.reply.has("answer", "chat") or "origin" in self.acts:
-            self.reply.add("ask", self.pick(lines.anything_else))
+            self.reply.add("ask", self._anything_else())
         elif (
             not self.analysis.understood and not _answers_yes_or_no(self.analysis) and self.state.misses == 0
         ):
             self.missed = True  # a mumble: ask once more before saying goodbye
-            self.reply.add("ask", self.pick(lines.anything_else))
+            self.reply.add("ask", self._anything_else())
             self.changes["misses"] = 1
         else:  # thanks, "no, that's all": the partner says goodbye
             if "origin" not in self.acts:

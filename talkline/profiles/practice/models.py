@@ -252,6 +252,7 @@ class CommonLines(_Frozen):
     ahead: tuple[Line, ...]
     corrected: tuple[Line, ...]
     anything_else: tuple[Line, ...]
+    anything_else_social: tuple[Line, ...]
     farewell: tuple[Line, ...]
     again: tuple[Line, ...]
     recast_word: tuple[Line, ...]
