@@ -28,6 +28,7 @@ from talkline.profiles.practice.slots import (
     extract,
     leading_word,
     polarity,
+    statements,
     wants_to_answer,
 )
 
@@ -135,6 +136,8 @@ def understand(
     yes_to_come = False
     if step is not None:
         said = _answer_part(text)  # "X가 뭐예요?" asks about X: it does not answer with X
+        if question is not None and question.fact is not None and question.fact.advice:
+            said = statements(said)  # "버스 타고 가는 게 나아요?" asks about the bus: it does not choose it
         context = {
             "asked_something": question is not None and question.fact is not None,
             "asking": question is not None,
