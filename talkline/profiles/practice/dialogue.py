@@ -25,6 +25,7 @@ from talkline.profiles.practice.morphemes import tokens
 from talkline.profiles.practice.recasts import recast
 from talkline.profiles.practice.replies import Reply, Speaker
 from talkline.profiles.practice.slots import (
+    CORRECTION,
     NO,
     QUESTION_WORDS,
     YES,
@@ -246,13 +247,16 @@ class _Turn:
 
     def _amend(self) -> bool:
         """A new answer to the step just done ("물냉면 주세요" after 냉면): taken, and acknowledged."""
-        if self.state.step == 0 or self.analysis.question is not None:
+        question = self.analysis.question
+        said_so = question is not None and question.fact is not None and not question.fact.question_only
+        if self.state.step == 0 or (question is not None and not said_so) or is_question(_heard(self.analysis.text)):
             return False
         if self._amend_address():
             return True
         done = self.setup.scenario.steps[self.state.step - 1]
+        correcting = CORRECTION.search(self.analysis.text) is not None  # "아니다, 그냥 물 주세요"
         for slot in done.slots:
-            if slot.kind != "choice" or slot.offer:
+            if slot.kind != "choice" or (slot.offer and not correcting):
                 continue
             answer = extract(slot, _heard(self.analysis.text))
             if answer is not None and answer.value in {value.id for value in slot.values}:

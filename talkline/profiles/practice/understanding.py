@@ -345,10 +345,12 @@ def _said_ahead(
     or no to a later offer that names it ("봉투는 괜찮아요", "등본도 한 통 떼 주세요"), a listed choice
     ("현금으로 할게요")."""
     steps = setup.scenario.steps
-    later = [slot for s in steps[steps.index(step) + 1 :] for slot in s.slots if slot.id not in known]
+    later = [
+        (slot, s.informative) for s in steps[steps.index(step) + 1 :] for slot in s.slots if slot.id not in known
+    ]
     heard = utterance(text)
     found: dict[str, SlotAnswer] = {}
-    for slot in later:
+    for slot, informative in later:
         if slot.kind == "phone":
             answer = extract(slot, heard, asking=asking)
             if answer is not None and answer.said:
@@ -357,7 +359,7 @@ def _said_ahead(
             said = polarity(slot, heard)
             if said is not None:
                 found[slot.id] = SlotAnswer(said)
-        elif slot.kind == "choice" and not (slot.open or slot.offer or slot.many or asking):
+        elif slot.kind == "choice" and not (slot.open or slot.offer or slot.many or asking or informative):
             answer = extract(slot, heard)  # "현금으로 하겠슴다" while the item is checked
             if answer is not None and answer.value in {value.id for value in slot.values}:
                 found[slot.id] = answer
