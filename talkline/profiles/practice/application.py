@@ -98,6 +98,9 @@ def evaluate(
     console = Console(width=150)  # the table is wide: keep its figures whole on narrow terminals
     report = run_evaluation()
     _print(console, report)
+    blind = run_evaluation(group="blind")  # calls written by someone who had not seen the code
+    _print(console, blind)
+    report.blind = json.loads(blind.to_json())["scenarios"]
     if speech:
         from talkline.profiles.practice.speech_eval import run_speech_evaluation
         from talkline.settings import Settings

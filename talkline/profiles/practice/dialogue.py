@@ -21,14 +21,25 @@ from talkline.profiles.practice.catalog import Setup, common, setup_for
 from talkline.profiles.practice.glossary import southernised
 from talkline.profiles.practice.matching import Utterance, utterance
 from talkline.profiles.practice.models import Step
+from talkline.profiles.practice.morphemes import tokens
 from talkline.profiles.practice.recasts import recast
 from talkline.profiles.practice.replies import Reply, Speaker
-from talkline.profiles.practice.slots import NO, YES, SlotAnswer, extract
+from talkline.profiles.practice.slots import (
+    CORRECTION,
+    NO,
+    QUESTION_WORDS,
+    YES,
+    SlotAnswer,
+    corrected_address,
+    extract,
+    statements,
+)
 from talkline.profiles.practice.understanding import Analysis, Question, is_question, understand
 
 Phase = Literal["steps", "closing", "farewell", "ended"]
 Outcome = Literal["ongoing", "completed", "quit"]
 ASSUMED = "assumed"
+SOCIAL_ROLES = ("friend", "elder_neighbour")  # not serving the learner: no 궁금하신 거 있으세요?
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +148,7 @@ class _Turn:
         self.set_slots: list[str] = []
         self.missed = self.accepted = False
         self.step_said = dict(state.step_said)
+        self.acknowledged: dict[str, str] = {}  # a choice said ahead: its acknowledgement, this turn
 
     @property
     def speaker(self) -> Speaker:
@@ -149,6 +161,7 @@ class _Turn:
 
     def during_steps(self) -> None:
         step = self.setup.scenario.steps[self.state.step]
+        self._take_ahead()
         progressed = self._take_slots(step)
         if "goodbye" in self.acts and self.changes.get("phase", "steps") == "steps":
             self.reply = Reply()
@@ -173,6 +186,8 @@ class _Turn:
             self.reply.add("frame", self.pick(common().lines.wait))
             return
         understood = progressed or self.reply.parts or self.analysis.understood
+        if not progressed and self._unanswerable() and self._answer_from_step(step):
+            return
         if not understood or (not progressed and self._unanswerable()):
             self._miss(step)
         elif not self.reply.has("ask"):
@@ -182,6 +197,8 @@ class _Turn:
         found = self.analysis.slots
         if "repeat" in self.acts and all(answer.value in (YES, NO) for answer in found.values()):
             found = {}  # "네?", "잘 모르겠어요, 다시 말해 주세요": not an answer, a request to hear it again
+        if all(slot.kind == "free" for slot in step.slots) and _asks_what_to_say(self.analysis):
+            found = {}  # "제 장점은… 뭐라고 말해야 될지 모르겠습니다": a request for help, not the answer
         first = step.slots[0]
         answer = found.get(first.id)
         if first.kind == "yes_no" and answer is not None and answer.value == NO and step.on_no:
@@ -201,26 +218,69 @@ class _Turn:
         self._advance()
         return True
 
+    def _take_ahead(self) -> None:
+        """A later step answered before it is asked (the number before the invitation, 봉투는 괜찮아요
+        while the item is checked): taken and acknowledged now, not asked or acknowledged again."""
+        ahead = {slot_id: answer for slot_id, answer in self.analysis.ahead.items() if slot_id not in self.slots}
+        if not ahead:
+            return
+        self._set(ahead)
+        for index, step in enumerate(self.setup.scenario.steps):
+            if index > self.state.step and any(slot.id in ahead for slot in step.slots):
+                first = step.slots[0]
+                if first.kind == "choice":  # acknowledged now; the step's own line when its turn comes
+                    value = Speaker(self.setup, self.slots).value(first.id) or ""
+                    self.acknowledged[first.id] = self.pick(common().lines.amended, value=value)
+                    self.reply.add("answer", self.acknowledged[first.id])
+                    continue
+                if first.id in ahead and ahead[first.id].value == YES and first.kind == "yes_no":
+                    said = self.pick(common().lines.ahead, value=first.title.get(self.setup.language))
+                else:  # the number, a no: the step's own reply ("고마워! 이따 문자 보낼게", "네, 알겠습니다")
+                    said = self._step_reply(step, False) if first.id in self.slots else None
+                if said:
+                    self.reply.add("answer", said)
+                self.step_said[index] = said or ""
+
     def _ask_missing(self, step: Step) -> None:
         missing = next(slot for slot in step.slots if slot.id not in self.slots)
         self.reply.add("ask", self.speaker.say(missing.ask) if missing.ask else self.speaker.say(step.ask))
 
     def _amend(self) -> bool:
         """A new answer to the step just done ("물냉면 주세요" after 냉면): taken, and acknowledged."""
-        if self.state.step == 0 or self.analysis.question is not None:
+        question = self.analysis.question
+        said_so = question is not None and question.fact is not None and not question.fact.question_only
+        if self.state.step == 0 or (question is not None and not said_so) or is_question(_heard(self.analysis.text)):
             return False
+        if self._amend_address():
+            return True
         done = self.setup.scenario.steps[self.state.step - 1]
+        correcting = CORRECTION.search(self.analysis.text) is not None  # "아니다, 그냥 물 주세요"
         for slot in done.slots:
-            if slot.kind != "choice" or slot.offer:
+            if slot.kind != "choice" or (slot.offer and not correcting):
                 continue
             answer = extract(slot, _heard(self.analysis.text))
             if answer is not None and answer.value in {value.id for value in slot.values}:
                 self._set({slot.id: answer})
                 value = Speaker(self.setup, self.slots).value(slot.id) or ""
-                self.reply.add("step", self.pick(common().lines.amended, value=value))
+                said = self._step_reply(done, False) if slot is done.slots[0] else None
+                self.reply.add("step", said or self.pick(common().lines.amended, value=value))
                 self.reply.add("ask", self.speaker.say(self.setup.scenario.steps[self.state.step].ask))
                 return True
         return False
+
+    def _amend_address(self) -> bool:
+        """"오 층 아니고 삼 층이에요. 삼백일 호요": the address given before, corrected."""
+        done = self.setup.scenario.steps[: self.state.step]
+        slot = next((slot for step in done for slot in step.slots if slot.kind == "address"), None)
+        old = self.slots.get(slot.id) if slot is not None else None
+        corrected = corrected_address(old.said or old.value, self.analysis.text) if old and slot else None
+        if slot is None or corrected is None:
+            return False
+        address, parts = corrected
+        self._set({slot.id: SlotAnswer(address, said=address)})
+        self.reply.add("step", self.pick(common().lines.corrected, value=parts))
+        self.reply.add("ask", self.speaker.say(self.setup.scenario.steps[self.state.step].ask))
+        return True
 
     def _new_answer(self, step: Step) -> dict[str, SlotAnswer] | None:
         """The answer to an earlier step said together with a no ("이거 말고 연두부요")."""
@@ -245,7 +305,12 @@ class _Turn:
         steps = self.setup.scenario.steps
         index = self.state.step
         while index < len(steps) and all(s.id in self.slots for s in steps[index].slots if s.required):
+            if index > self.state.step and index in self.step_said:  # answered ahead: acknowledged then
+                index += 1
+                continue
             said = self._step_reply(steps[index], assumed and index == self.state.step)
+            if said and steps[index].slots[0].id in self.acknowledged:  # reached now: its own line says it
+                self.reply.parts.remove(("answer", self.acknowledged[steps[index].slots[0].id]))
             self.reply.add("info" if steps[index].informative else "step", said)
             self.reply.step_first = self.reply.step_first or steps[index].slots[0].offer
             self.step_said[index] = said or ""
@@ -290,7 +355,7 @@ class _Turn:
         elif turn.then == "close":
             self._set(found)
             self.reply.add("step", self.speaker.say(turn.reply))
-            self.reply.add("ask", self.pick(common().lines.anything_else))
+            self.reply.add("ask", self._anything_else())
             self.changes.update(phase="closing", closed_early=True, step=len(self.setup.scenario.steps))
         else:
             self._set(found)
@@ -307,6 +372,12 @@ class _Turn:
 
     def _miss(self, step: Step) -> None:
         """Ask again in simpler words, then offer a sentence, then take the next attempt and move on."""
+        if (self.state.model_given or self.state.misses >= 2) and self._unanswerable():
+            self.missed = True  # "이제 다 된 겁니까?" is a question, not a close attempt to take as the answer
+            self.reply.drop("social")
+            self.reply.add("frame", self.pick(common().lines.unknown_question))
+            self.reply.add("ask", self.speaker.say(step.ask))
+            return
         if self.state.model_given or self.state.misses >= 2:
             self.accepted = True
             assumed = {
@@ -331,6 +402,20 @@ class _Turn:
             self._model(step)
             self.changes["misses"] = 2
 
+    def _answer_from_step(self, step: Step) -> bool:
+        """"비밀번호는 제가 누르면 돼요?": a question about what the step itself asks for is answered from
+        the step's own words ("네, 이제 비밀번호 네 자리를 여기 눌러 주세요."), not with "I don't know"."""
+        asked = _things(self.analysis.text)
+        said = " ".join(filter(None, (self.speaker.say(step.ask), self.speaker.say(step.rephrase))))
+        for sentence in re.findall(r"[^.?!]+[.!]", said):
+            if any(thing in sentence.replace(" ", "") for thing in asked):
+                wh = re.search(QUESTION_WORDS, self.analysis.text) is not None
+                yes = "" if wh else ("응, " if self.setup.partner_register == "banmal" else "네, ")
+                self.reply.add("answer", f"{yes}{sentence.strip()}")
+                self.reply.add("ask", (self.speaker.say(step.ask) or "").replace(sentence.strip(), "").strip())
+                return True
+        return False
+
     def _unanswerable(self) -> bool:
         """A question the partner has no answer to ("배달 되나요?" at a table), with nothing else said."""
         return (
@@ -338,6 +423,7 @@ class _Turn:
             and self.analysis.small_talk is None
             and self.acts <= {"greet"}
             and not self.analysis.slots
+            and not self.analysis.ahead
             and is_question(heard := utterance(self.analysis.text))
             and not heard.garbled  # "눠가 제일있허용?": not caught, rather than not known
         )
@@ -354,7 +440,10 @@ class _Turn:
         if answers and answers[-1].endswith("?"):
             return
         if not self.reply.has("step", "info"):
-            self.reply.add("ask", self.speaker.say(step.ask))
+            ask = self.speaker.say(step.ask) or ""
+            if ask and self.state.said.endswith(ask) and step.rephrase is not None:
+                ask = self.speaker.say(step.rephrase) or ask  # not the same question turn after turn
+            self.reply.add("ask", ask)
 
     # answers, social acts
 
@@ -371,6 +460,8 @@ class _Turn:
 
     def _answers(self) -> None:
         question = self.analysis.question
+        if question is not None and question.fact is not None and self._takes_offer(question.fact.proposes):
+            return
         if question is not None and not self._answered_by_step(question):
             self.reply.add("answer", self._answer(question))
             if question.topic is not None and self.set_slots:  # "등산 좋아해. 너는?": the reaction comes first
@@ -379,6 +470,27 @@ class _Turn:
                 self.changes["proposed"] = dict(question.fact.proposes)
         if self.analysis.small_talk is not None:
             self.reply.add("chat", self.pick(self.analysis.small_talk.answers))
+
+    def _takes_offer(self, proposes: Mapping[str, str]) -> bool:
+        """"모레는 안 돼요? 모레 오후요": the question and the choice in one turn. The choice is taken at
+        once (with the step's own line), instead of offering it and asking again."""
+        said = statements(self.analysis.text)
+        if not proposes or not said or self.state.phase != "steps":
+            return False
+        steps = self.setup.scenario.steps
+        found = {}
+        for slot_id, value in proposes.items():
+            answer = extract(self.setup.scenario.slot(slot_id), _heard(said))
+            if answer is None or answer.value != value:
+                return False
+            found[slot_id] = answer
+        index = next(n for n, step in enumerate(steps) if any(slot.id in found for slot in step.slots))
+        if index >= self.state.step:
+            return False  # the step's own turn: taken by the step
+        self._set(found)
+        self.reply.add("step", self._step_reply(steps[index], False))
+        self.reply.add("ask", self.speaker.say(steps[self.state.step].ask))
+        return True
 
     def _answered_by_step(self, question: Question) -> bool:
         """"물 주세요" as the drink ordered: the step's reply says it, not the fact as well."""
@@ -413,6 +525,12 @@ class _Turn:
 
     # after the last step
 
+    def _anything_else(self) -> str:
+        """"Anything else?" as the role asks it: service staff politely, classmates as classmates."""
+        lines = common().lines
+        social = self.setup.role.relationship in SOCIAL_ROLES
+        return self.pick(lines.anything_else_social if social else lines.anything_else)
+
     def after_steps(self) -> None:
         lines, closing = common().lines, self.setup.scenario.closing
         self._social()
@@ -427,12 +545,12 @@ class _Turn:
             self.reply.add("frame", self.pick(lines.repeat))
             self.reply.add("answer", self.state.information)
         elif self.reply.has("answer", "chat") or "origin" in self.acts:
-            self.reply.add("ask", self.pick(lines.anything_else))
+            self.reply.add("ask", self._anything_else())
         elif (
             not self.analysis.understood and not _answers_yes_or_no(self.analysis) and self.state.misses == 0
         ):
             self.missed = True  # a mumble: ask once more before saying goodbye
-            self.reply.add("ask", self.pick(lines.anything_else))
+            self.reply.add("ask", self._anything_else())
             self.changes["misses"] = 1
         else:  # thanks, "no, that's all": the partner says goodbye
             if "origin" not in self.acts:
@@ -475,10 +593,27 @@ class _Turn:
         return replace(new, log=(*self.state.log, record))
 
 
+SHORT_REPLY_WORDS = 4
+
+
 def _answers_yes_or_no(analysis: Analysis) -> bool:
+    """A yes or no to "anything else?": a short reply, or one that starts with it."""
     phrases = common().phrases
     heard = _heard(analysis.text)
-    return any(heard.has(phrases[kind].all) for kind in ("yes", "no", "hard_no", "refuse", "soft_no"))
+    kinds = ("yes", "no", "hard_no", "refuse", "soft_no")
+    if len(heard.words) <= SHORT_REPLY_WORDS:
+        return any(heard.has(phrases[kind].all) for kind in kinds)
+    opening = utterance(" ".join(heard.words[:2]))
+    return any(opening.has(phrases[kind].all) for kind in kinds)
+
+
+def _things(text: str) -> set[str]:
+    """The nouns of a text that name things (비밀번호, 신분증), for telling what a question is about."""
+    return {token.form for token in tokens(text) if token.tag in ("NNG", "NNP") and len(token.form) > 1}
+
+
+def _asks_what_to_say(analysis: Analysis) -> bool:
+    return _heard(analysis.text).has(common().phrases["help_strong"].all)
 
 
 def _says_yes(analysis: Analysis) -> bool:

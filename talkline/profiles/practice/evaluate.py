@@ -126,8 +126,10 @@ class Tally:
 @dataclass
 class Report:
     scenarios: dict[str, Tally]
+    group: str = "main"
     speech: dict[str, Any] | None = None  # the run heard through speech (or simulated recognition)
     noise: dict[str, Any] | None = None  # the run with simulated recognition errors, beside the text run
+    blind: dict[str, Any] | None = None  # the blind group's scenarios, beside the main set
 
     @property
     def overall(self) -> Tally:
@@ -139,7 +141,8 @@ class Report:
     def table(self) -> Any:
         from rich.table import Table
 
-        table = Table(title="Practice dialogue set" + (" (heard through speech)" if self.speech else ""))
+        name = "Practice dialogue set" + ("" if self.group == "main" else f" ({self.group})")
+        table = Table(title=name + (" (heard through speech)" if self.speech else ""))
         for column in (
             "scenario",
             "turns",
@@ -202,13 +205,18 @@ class Report:
             for name, tally in {**self.scenarios, "overall": self.overall}.items()
         }
         return json.dumps(
-            {"scenarios": body, "speech": self.speech, "noise": self.noise}, ensure_ascii=False, indent=2
+            {"scenarios": body, "speech": self.speech, "noise": self.noise, "blind": self.blind}, ensure_ascii=False, indent=2
         )
 
 
+GROUPS = ("main", "blind")  # main: data/eval/*.yaml; blind: data/eval/blind/*.yaml, written without the code
+
+
 @functools.cache
-def dialogue_sets() -> dict[str, list[Dialogue]]:
+def dialogue_sets(group: str = "main") -> dict[str, list[Dialogue]]:
     folder = files("talkline.profiles.practice").joinpath("data", "eval")
+    if group != "main":
+        folder = folder.joinpath(group)
     sets = {}
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
         if path.name.endswith(".yaml"):
@@ -218,17 +226,19 @@ def dialogue_sets() -> dict[str, list[Dialogue]]:
 
 
 def run_evaluation(
-    transcribe: Transcriber | None = None, select: Callable[[str, int], bool] | None = None
+    transcribe: Transcriber | None = None,
+    select: Callable[[str, int], bool] | None = None,
+    group: str = "main",
 ) -> Report:
-    """Play every dialogue; `transcribe` turns a learner line into what the recogniser heard (for the
-    turns `select(dialogue_id, turn_index)` picks)."""
+    """Play every dialogue of a group; `transcribe` turns a learner line into what the recogniser heard
+    (for the turns `select(dialogue_id, turn_index)` picks)."""
     scenarios = {}
-    for scenario_id, dialogues in dialogue_sets().items():
+    for scenario_id, dialogues in dialogue_sets(group).items():
         tally = Tally()
         for dialogue in dialogues:
             tally.add(run_dialogue(scenario_id, dialogue, transcribe, select))
         scenarios[scenario_id] = tally
-    return Report(scenarios)
+    return Report(scenarios, group)
 
 
 def run_dialogue(

@@ -246,7 +246,7 @@ class Utterance:
     @functools.cached_property
     def garbled(self) -> bool:
         """Some word does not read as Korean as a whole (많이내웡요요): recognition errors, most likely."""
-        return not all(reads_as_korean(word) for word in self.words)
+        return not all(reads_as_korean(word) for word in self.words if len(word) > 1)  # 다, 된: not judged
 
     def _unknown_starts(self, syllable_count: int, anywhere: bool) -> dict[str, list[int]]:
         """Where a phrase may be read in garbled words, by the first sound there: a stretch with a word the

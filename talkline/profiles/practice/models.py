@@ -127,6 +127,7 @@ class Fact(_Frozen):
     named: bool = False  # only when the turn names a value of `about` ("사과도 있어요?")
     otherwise: Line | None = None  # the answer while no value of `about` is known
     question_only: bool = True  # only when the turn is a question (봉투 얼마예요? but not 봉투 주세요)
+    advice: bool = False  # asks for advice: a value named in the question is not chosen (버스가 나아요?)
     proposes: dict[str, str] = Field(
         default_factory=dict
     )  # a value offered ("그때로 해 드릴까요?"): a yes takes it
@@ -249,7 +250,10 @@ class CommonLines(_Frozen):
     south_word: tuple[Line, ...]
     ended: tuple[Line, ...]
     amended: tuple[Line, ...]
+    ahead: tuple[Line, ...]
+    corrected: tuple[Line, ...]
     anything_else: tuple[Line, ...]
+    anything_else_social: tuple[Line, ...]
     farewell: tuple[Line, ...]
     again: tuple[Line, ...]
     recast_word: tuple[Line, ...]

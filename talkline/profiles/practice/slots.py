@@ -124,7 +124,9 @@ CITIES = {
     "경남",
     "제주",
 }
-TRAILING = re.compile(r"(?:입니다|이에요|예요|이요|요|이고|고요|이야|야)$")
+TRAILING = re.compile(r"(?:입니다|입네다|임다|이에요|예요|이요|요|이고|고요|이야|야)$")
+SPOKEN_NUMBER = re.compile(r"[영공일이삼사오육칠팔구십백천]+|\d+")  # 백이십삼, 오: a number said in words
+ADDRESS_COUNTED = {"번지", "층", "호", "동", "단지"}  # said apart from their number (오 층, 삼백일 호)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,33 +195,44 @@ def polarity(slot: Slot, utterance: Utterance, strict: bool = False) -> str | No
     if utterance.has(slot.no_words) and not strict:
         return NO
     if strict:  # the slot's own words count only outside the question (커피 좋지. 언제 만날까?)
-        said = _statements(utterance.text)
+        said = statements(utterance.text)
         if said and utterance_of(said).has(slot.yes_words):
             return YES
-        return _leading_word(utterance)
+        return leading_word(utterance, slot)
     if utterance.has(phrases["yes_compounds"].all):
         return YES
     if utterance.has(phrases["hard_no"].all) or utterance.has(phrases["refuse"].all):
         return NO
     if utterance.has(slot.yes_words):
         return YES
-    if utterance.find_any(word for word in phrases["yes"].all if len(word) > 1) is not None:
+    if _short_or_open(slot, utterance) and utterance.find_any(w for w in phrases["yes"].all if len(w) > 1):
         return YES
     if utterance.has(phrases["soft_no"].all):
         return NO if slot.offer else YES
-    return _leading_word(utterance)
+    return leading_word(utterance, slot)
 
 
-def _statements(text: str) -> str:
+def statements(text: str) -> str:
     """The sentences of the text that are not questions."""
     sentences = re.findall(r"[^.?!]+[.?!]?", text)
     return " ".join(s for s in sentences if not s.strip().endswith("?") and not re.search(QUESTION_WORDS, s))
 
 
-def _leading_word(utterance: Utterance) -> str | None:
+LEADING_YES_WORDS = 3  # "네, 여기요" shows the ID; "네 그럼 등본도 한 통 떼 주세요" asks for something else
+
+
+def _short_or_open(slot: Slot, utterance: Utterance) -> bool:
+    """A thing that must be done (an ID shown) needs its own words in a longer turn, not a stray 네 or
+    주세요 ("네 그럼 등본도 한 통 떼 주세요" asks for something else)."""
+    return not slot.needs_yes or len(utterance.words) <= LEADING_YES_WORDS
+
+
+def leading_word(utterance: Utterance, slot: Slot | None = None) -> str | None:
     phrases = common().phrases
     first = utterance.words[0] if utterance.words else ""
     english = utterance.english.split()
+    if slot is not None and not _short_or_open(slot, utterance):
+        first, english = "", []
     if first in phrases["yes"].ko or (english and english[0] in phrases["yes"].en):
         return YES
     if first in phrases["no"].ko or (english and english[0] in phrases["no"].en):
@@ -411,19 +424,60 @@ def street_address(text: str) -> str | None:
     if len(ADDRESS_EN.findall(text)) >= 2 and re.search(r"\d", text):
         return text.strip().rstrip(".")
     words = [TRAILING.sub("", word) for word in re.findall(r"[\w\-]+", text)]
-    marks = [i for i, word in enumerate(words) if word in CITIES or ADDRESS_UNIT.fullmatch(word)]
+    marks = [i for i, word in enumerate(words) if word in CITIES or _address_word(words, i)]
     if len(marks) < 2 or not any(words[i] in CITIES or ADDRESS_MAIN.fullmatch(words[i]) for i in marks):
         return None
     span = words[marks[0] : marks[-1] + 1]
+    if any(SPOKEN_NUMBER.fullmatch(word) and not word.isdigit() for word in span):
+        return " ".join(span)  # 백이십삼 다시 사 번지 오 층: read back as it was said
     return " ".join(word.replace("다시", "-") for word in span).replace(" - ", "-")
+
+
+ADDRESS_PART = re.compile(r"([영공일이삼사오육칠팔구십백천]+|\d+)\s*(번지|층|호|단지)")
+AMENDING = re.compile(r"아니고|아니라|말고|잠깐|아 참|아참|그리고|정정")
+
+
+def corrected_address(old: str, text: str) -> tuple[str, str] | None:
+    """The address with the parts the learner corrects or adds ("오 층 아니고 삼 층이에요. 삼백일 호요"):
+    the new address and the parts as said, or None when the turn corrects nothing."""
+    markers = list(AMENDING.finditer(text))
+    if not markers:
+        return None
+    marker = markers[-1]
+    parts = list(ADDRESS_PART.finditer(text[marker.end() :])) or list(ADDRESS_PART.finditer(text))
+    if not parts:
+        return None
+    new = old
+    for part in parts:
+        number, unit = part.groups()
+        said = f"{number} {unit}"
+        same = re.search(rf"\S+\s*{unit}(?![가-힣])", new)
+        new = new[: same.start()] + said + new[same.end() :] if same else f"{new} {said}"
+    return new, " ".join(f"{p.group(1)} {p.group(2)}" for p in parts)
+
+
+def _address_word(words: list[str], index: int) -> bool:
+    """A word of an address: a place or unit (상계동, 5층), a unit said apart from its number (오 층), or
+    a number said next to one (백이십삼 다시 사 번지)."""
+    word = words[index]
+    if ADDRESS_UNIT.fullmatch(word):
+        return True
+    before = words[index - 1] if index else ""
+    after = words[index + 1] if index + 1 < len(words) else ""
+    if word in ADDRESS_COUNTED:
+        return bool(SPOKEN_NUMBER.fullmatch(before))
+    return bool(SPOKEN_NUMBER.fullmatch(word)) and (after in ADDRESS_COUNTED or "다시" in (before, after))
 
 
 def _free(slot: Slot, utterance: Utterance, asking: bool, social: bool) -> SlotAnswer | None:
     """Any real answer: a recognised kind of answer, the step's cue words, or a few content words (a
     question only counts with a recognised kind of answer in it)."""
     hits = _value_hits(slot.values, utterance)
-    if asking and not hits:
-        return None
+    if asking and not hits:  # "나는 뜨개질 좋아해. 너는 뭐 좋아해?": the answer is said before the question
+        said = statements(utterance.text).strip()
+        if not said or said == utterance.text.strip():
+            return None
+        return _free(slot, utterance_of(said), asking=False, social=social)
     content = [t for t in tokens(utterance.text) if t.tag in CONTENT_TAGS]
     cued = (
         bool(hits)

@@ -21,7 +21,16 @@ from talkline.profiles.practice.glossary import (
 )
 from talkline.profiles.practice.matching import Utterance, utterance
 from talkline.profiles.practice.models import Fact, Reaction, Slot, Step, Term, Topic
-from talkline.profiles.practice.slots import YES, SlotAnswer, extract, wants_to_answer
+from talkline.profiles.practice.slots import (
+    OTHER,
+    YES,
+    SlotAnswer,
+    extract,
+    leading_word,
+    polarity,
+    statements,
+    wants_to_answer,
+)
 
 Act = Literal[
     "greet",
@@ -90,6 +99,7 @@ class Analysis:
     small_talk: Reaction | None = None
     slots: dict[str, SlotAnswer] = field(default_factory=dict)  # the current step's (and the next one's)
     yes_to_come: bool = False  # "응, 알려 줄게": the value is still to come
+    ahead: dict[str, SlotAnswer] = field(default_factory=dict)  # later steps answered before they are asked
     north_words: tuple[Found, ...] = ()
     endings: tuple[EndingFound, ...] = ()
 
@@ -126,6 +136,8 @@ def understand(
     yes_to_come = False
     if step is not None:
         said = _answer_part(text)  # "X가 뭐예요?" asks about X: it does not answer with X
+        if question is not None and question.fact is not None and question.fact.advice:
+            said = statements(said)  # "버스 타고 가는 게 나아요?" asks about the bus: it does not choose it
         context = {
             "asked_something": question is not None and question.fact is not None,
             "asking": question is not None,
@@ -140,6 +152,12 @@ def understand(
         yes_to_come = not slots and any(
             wants_to_answer(slot, heard) for slot in _missing(step, {**known, **slots})
         )
+        ahead = _said_ahead(setup, step, said, {**known, **slots}, asking=context["asking"])
+        if any(setup.scenario.slot(slot_id).kind == "yes_no" for slot_id in ahead):
+            slots = {slot_id: answer for slot_id, answer in slots.items() if _own_answer(step, slot_id, said)}
+        first = step.slots[0]
+        if _moves_on(first, ahead, setup) and first.id not in slots:
+            slots[first.id] = SlotAnswer(YES)  # "현금으로 할게요" to "이거 맞으세요?": yes, by going on
     return Analysis(
         text=text,
         acts=frozenset(acts),
@@ -147,6 +165,7 @@ def understand(
         small_talk=small_talk,
         slots=slots,
         yes_to_come=yes_to_come,
+        ahead=ahead if step is not None else {},
         north_words=tuple(find_north_korean(text)),
         endings=tuple(find_endings(text)),
     )
@@ -253,7 +272,17 @@ def _term(word: str, setup: Setup) -> Term | None:
 
 
 def _topic(heard: Utterance, setup: Setup) -> Topic | None:
-    return next((topic for topic in setup.persona.about if heard.has(topic.asks)), None)
+    """The topic asked about most specifically (the longest of its phrases said)."""
+    best: tuple[tuple[bool, int], Topic] | None = None
+    compact = heard.text.replace(" ", "")
+    for topic in setup.persona.about:
+        hit = heard.find_any(topic.asks)
+        if hit is None:
+            continue
+        weight = (hit.phrase.replace(" ", "") in compact, hit.size)  # said as it is beats heard nearly
+        if best is None or weight > best[0]:
+            best = (weight, topic)
+    return best[1] if best else None
 
 
 def _fact(heard: Utterance, setup: Setup, step: Step | None, asking: bool) -> Question | None:
@@ -302,11 +331,59 @@ def _step_slots(
         answer = extract(slot, utterance(text), **context)
         if answer is None and (southern := southernised(text)) != text:
             answer = extract(slot, utterance(southern), **context)
-        if answer is not None:
+        if answer is not None and not (look_ahead and answer.value == OTHER):
             found[slot.id] = answer
     if look_ahead and not _complete(step, found):
         return {}
     return found
+
+
+def _said_ahead(
+    setup: Setup, step: Step, text: str, known: Mapping[str, SlotAnswer], asking: bool
+) -> dict[str, SlotAnswer]:
+    """Answers to later steps that cannot be mistaken, said before they are asked: a phone number, a yes
+    or no to a later offer that names it ("봉투는 괜찮아요", "등본도 한 통 떼 주세요"), a listed choice
+    ("현금으로 할게요")."""
+    steps = setup.scenario.steps
+    later = [
+        (slot, s.informative) for s in steps[steps.index(step) + 1 :] for slot in s.slots if slot.id not in known
+    ]
+    heard = utterance(text)
+    found: dict[str, SlotAnswer] = {}
+    for slot, informative in later:
+        if slot.kind == "phone":
+            answer = extract(slot, heard, asking=asking)
+            if answer is not None and answer.said:
+                found[slot.id] = answer
+        elif slot.kind == "yes_no" and slot.offer and not asking and _names(text, slot.title.ko):
+            said = polarity(slot, heard)
+            if said is not None:
+                found[slot.id] = SlotAnswer(said)
+        elif slot.kind == "choice" and not (slot.open or slot.offer or slot.many or asking or informative):
+            answer = extract(slot, heard)  # "현금으로 하겠슴다" while the item is checked
+            if answer is not None and answer.value in {value.id for value in slot.values}:
+                found[slot.id] = answer
+    return found
+
+
+def _moves_on(slot: Slot, ahead: Mapping[str, SlotAnswer], setup: Setup) -> bool:
+    """A plain check ("이거 맞으세요?") is answered yes by answering what comes after it (how to pay)."""
+    plain = slot.kind == "yes_no" and not (slot.needs_yes or slot.offer or slot.asking)
+    return plain and any(setup.scenario.slot(slot_id).kind == "choice" for slot_id in ahead)
+
+
+def _names(text: str, thing: str) -> bool:
+    return thing.replace(" ", "") in text.replace(" ", "")
+
+
+def _own_answer(step: Step, slot_id: str, text: str) -> bool:
+    """The step's yes or no said in its own words ("네, 맞아요. 봉투는 괜찮아요"), not borrowed from the
+    answer to a later offer ("봉투는 괜찮아요" is no answer to "이거 맞으세요?")."""
+    slot = next(slot for slot in step.slots if slot.id == slot_id)
+    if slot.kind != "yes_no":
+        return True
+    heard = utterance(text)
+    return heard.has(slot.yes_words) or heard.has(slot.no_words) or leading_word(heard) is not None
 
 
 def _answer_part(text: str) -> str:

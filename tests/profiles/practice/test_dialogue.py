@@ -125,10 +125,11 @@ def test_help_offers_the_sentence_in_the_register_the_learner_owes() -> None:
 
 
 def test_questions_are_answered_from_the_scenario_then_back_to_the_task() -> None:
-    _, state = play({"scenario": "bank"}, ["통장 만들러 왔어요", "체크카드가 뭐예요?"])
-    assert state.said.startswith("통장에 있는 돈만큼만 쓸 수 있는 카드예요.") and state.said.endswith(
-        "신분증 가져오셨어요?"
-    )
+    setup, state = play({"scenario": "bank"}, ["통장 만들러 왔어요", "체크카드가 뭐예요?"])
+    step = setup.scenario.steps[1]
+    assert state.log[0].reply.endswith(step.ask.ko)
+    assert state.said.startswith("통장에 있는 돈만큼만 쓸 수 있는 카드예요.")
+    assert state.said.endswith(step.rephrase.ko)  # back to the task, in other words than just before
     _, state = play({"scenario": "hospital"}, ["예약하고 싶어요", "머리가 아파요", "모레는 안 돼요?", "네"])
     assert state.log[-2].reply.startswith("모레는 오후 두 시에 자리가 있어요.")
     assert state.slots["time"].value == "day_after_14"  # the yes takes the time offered
@@ -145,7 +146,7 @@ def test_origin_small_talk_and_personal_questions() -> None:
         {"scenario": "friend", "persona": "saerom"}, ["나는 은별이야", "나 사실 북에서 왔어. 괜찮아?"]
     )
     assert "당연히 괜찮지" in state.said or "고생 많았겠다" in state.said
-    assert state.said.endswith("너는 쉬는 날에 보통 뭐 해?")
+    assert state.said.endswith("시간 날 때 뭐 하는 거 좋아해? 나는 등산 좋아하는데.")  # the question again, reworded
     _, state = play({"scenario": "friend", "persona": "saerom"}, ["몇 살이야?"])
     assert state.said.startswith("나? 너랑 동갑이잖아!")
     _, state = play({"scenario": "mart", "persona": "saerom"}, ["몇 살이에요?"])
@@ -245,4 +246,45 @@ def test_a_garbled_word_is_no_thing_to_look_for_but_a_real_one_is() -> None:
 def test_what_is_said_once_on_the_way_is_not_said_again_when_the_question_comes_back() -> None:
     _, state = play({"scenario": "restaurant", "persona": "saerom"}, ["두 명이요", "비빔밥 주세요", "물이요", "화장실 어디예요?"])
     assert state.log[-2].reply.count("주문하신 음식 나왔습니다") == 1
-    assert "나왔습니다" not in state.said and state.said.endswith("맛있게 드셨어요? 계산 도와드릴까요?")
+    assert "나왔습니다" not in state.said and state.said.endswith("식사 다 하셨으면 계산해 드릴까요?")  # reworded
+
+
+def test_a_later_step_said_early_is_taken_once_and_a_stray_yes_shows_no_id() -> None:
+    _, state = play(
+        {"scenario": "community_centre"},
+        ["전입신고 하러 왔어요", "서울시 노원구 상계동 백이십삼 다시 사 번지 오 층이요", "네 그럼 등본도 한 통 떼 주세요"],
+    )
+    assert "id" not in state.slots and state.slots["copy"].value == "yes"  # asked for, not shown the ID
+    assert state.said.startswith("네, 등본도 같이") and state.step == 2
+    _, state = play({"scenario": "friend", "persona": "saerom"}, ["나는 은희야", "뜨개질 좋아해", "번호? 공일공 일이삼사 오육칠팔이야"])
+    assert state.slots["contact"].said == "01012345678" and "accept" not in state.slots
+    assert "문자 보낼게" in state.said and "갈래?" in state.said  # thanked, then the invitation again
+    _, state = play({"scenario": "mart"}, ["우유 어디 있어요?", "현금으로 하겠슴다"])
+    assert state.slots["method"].value == "cash" and state.slots["confirm"].value == "yes"  # going on is a yes
+
+
+def test_an_address_said_in_words_is_kept_whole_and_can_be_corrected() -> None:
+    said = ["전입신고 하러 왔어요", "서울시 노원구 상계동 백이십삼 다시 사 번지 오 층이요"]
+    _, state = play({"scenario": "community_centre"}, said)
+    assert state.slots["address"].said == "서울시 노원구 상계동 백이십삼 다시 사 번지 오 층"
+    _, state = play({"scenario": "community_centre"}, [*said, "아 잠깐, 오 층 아니고 삼 층이에요. 삼백일 호요."])
+    assert state.slots["address"].said == "서울시 노원구 상계동 백이십삼 다시 사 번지 삼 층 삼백일 호"
+    assert state.said.startswith("아, 삼 층 삼백일 호요?") and not state.log[-1].missed
+
+
+def test_a_question_is_answered_not_taken_as_an_answer() -> None:
+    _, state = play({"scenario": "hospital"}, ["예약하고 싶어요", "배가 아파요", "내일 오전에 돼요?", "모레는 안 돼요? 모레 오후요."])
+    assert state.slots["time"].value == "day_after_14" and state.said.startswith("네, 모레 오후 두 시로")
+    setup, state = play({"scenario": "bank"}, ["통장 만들러 왔어요", "여기요", "음", "어", "이제 다 된 겁니까?"])
+    assert "card" not in state.slots and not state.log[-1].accepted  # no yes read into a question
+    _, state = play({"scenario": "directions"}, ["지하철역 어디예요?", "버스 타고 가는 게 나아요?"])
+    assert state.said.startswith("걸어서 오 분이라") and "way" not in state.slots
+
+
+def test_a_pleasantry_at_the_end_does_not_end_the_call() -> None:
+    setup, state = play(
+        {"scenario": "friend", "persona": "gildong"},
+        ["저는 영철입니다", "등산 좋아해요", "좋아요", "공일공 구팔칠육 오사삼이입니다", "오늘 꽝포 아니고 진짜 재밌었습니다."],
+    )
+    assert not state.finished and state.said.startswith("저도 즐거웠어요.")
+    assert "궁금하신" not in state.said  # a classmate, not a clerk

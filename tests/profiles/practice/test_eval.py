@@ -83,3 +83,18 @@ def test_the_command_prints_the_measures_and_writes_them(tmp_path: Path) -> None
     assert "overall" in result.output and "understood" in result.output and "NK recall" in result.output
     overall = json.loads(out.read_text())["scenarios"]["overall"]
     assert overall["understood_rate"] >= 0.9 and overall["repeats"] == 0 and overall["turns"] >= 250
+    blind = json.loads(out.read_text())["blind"]["overall"]  # the blind group is printed and written too
+    assert "Practice dialogue set (blind)" in result.output and blind["turns"] >= 100
+
+
+def test_the_blind_set_written_without_the_code_is_understood_too() -> None:
+    sets = dialogue_sets("blind")
+    assert sorted(sets) == sorted(s.id for s in scenarios())
+    played = {(scenario_id, d.persona) for scenario_id, dialogues in sets.items() for d in dialogues}
+    allowed = {(s.id, p.id) for s in scenarios() for p in personas() if role_for(s, p) is not None}
+    assert played == allowed
+    overall = run_evaluation(group="blind").overall
+    assert overall.turns >= 100
+    assert overall.understood_rate >= 0.9, overall.misses  # first run, before any fix: 83/116
+    assert overall.repeats == 0 and sum(overall.register_errors.values()) == 0
+    assert overall.nk_recall >= 0.95 and overall.nk_precision >= 0.98
