@@ -24,9 +24,10 @@ from typing import Any
 import numpy as np
 
 from talkline.audio import Pcm, wav_bytes
-from talkline.bench.latency import percentile, run_turn
 from talkline.bench.processes import talkline_server
+from talkline.bench.realtime_client import realtime_turn
 from talkline.bench.speech import english_utterances
+from talkline.bench.turns import Utterance
 
 CHROMIUM = Path("/usr/bin/chromium")
 # name -> the page's query string: the old capture chunk, today's defaults, and the knobs either side
@@ -92,7 +93,7 @@ def _timings(frame: str | bytes, into: dict[str, dict[str, Any]]) -> None:
 
 
 def _stats(values: list[float]) -> dict[str, float | None]:
-    return {"p50": percentile(values, 50), "p95": percentile(values, 95), "n": len(values)}
+    return {"p50": _percentile(values, 50), "p95": _percentile(values, 95), "n": len(values)}
 
 
 VOICED = 0.01  # the page's capture worklet counts a sample as voiced from this level (about -40 dBFS)
@@ -111,7 +112,8 @@ async def _protocol_turns(url: str, texts: list[str], silence_ms: int) -> list[A
     speech = dict(english_utterances())
     turns = []
     for text in texts:
-        turn = await run_turn(url, "protocol", speech[text], text, silence_ms)
+        detection = {"type": "server_vad", "silence_duration_ms": silence_ms}
+        turn = await realtime_turn(url, "protocol", Utterance(text, speech[text]), detection)
         if turn.end_to_first_audio_ms is not None:
             turn.end_to_first_audio_ms = round(turn.end_to_first_audio_ms + quiet_tail_ms(speech[text]), 1)
         turns.append(turn)
@@ -166,8 +168,12 @@ def run(options: Options, output: Path | None = None, say: Any = print) -> dict[
     return result
 
 
+def _percentile(values: list[float], q: float) -> float | None:
+    return round(float(np.percentile(values, q)), 1) if values else None
+
+
 def _difference(browser_ms: list[float], protocol_ms: list[float]) -> float | None:
-    a, b = percentile(browser_ms, 50), percentile(protocol_ms, 50)
+    a, b = _percentile(browser_ms, 50), _percentile(protocol_ms, 50)
     return None if a is None or b is None else round(a - b, 1)
 
 

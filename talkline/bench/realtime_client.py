@@ -89,6 +89,7 @@ def _result(mode: str, utterance: Utterance, heard: _Heard, speech_end: float, s
         return result
     result.end_to_first_audio_ms = round(1000 * (heard.first_audio - speech_end), 1)
     timings = dict(getattr(heard.done.response, "timings", None) or {})
+    result.server = timings
     result.stages = split_from_speech_end(1000 * (heard.stops[-1][1] - speech_end), timings,
                                           result.end_to_first_audio_ms)
     return result
