@@ -18,9 +18,10 @@ from talkline.profiles.base import Profile, ProfileRegistry, UnknownProfile
 from talkline.protocol.realtime import dump, ga_server_to_beta
 from talkline.protocol.realtime.errors import INVALID_API_KEY, SESSION_LIMIT_REACHED, error_event
 from talkline.realtime.admission import Admission, SessionLimitReached
-from talkline.realtime.handlers import router as event_router
-from talkline.realtime.relay import RelayServices, RelaySession
-from talkline.realtime.session import RealtimeServices, RealtimeSession
+from talkline.realtime.calls import CallRegistry
+from talkline.realtime.opening import choose_model, open_session
+from talkline.realtime.session import RealtimeServices
+from talkline.realtime.sideband import attach
 from talkline.realtime.transport import WebSocketTransport
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,8 @@ POLICY_VIOLATION, TRY_AGAIN_LATER = 1008, 1013
 
 
 def realtime_router(services: Callable[[Profile], RealtimeServices], profiles: ProfileRegistry,
-                    authenticator: Authenticator, admission: Admission) -> APIRouter:
+                    authenticator: Authenticator, admission: Admission,
+                    calls: CallRegistry | None = None) -> APIRouter:
     """`services` is called per connection with the session's profile (whose pipeline it gives): models may
     still be loading when the router is built."""
     router = APIRouter()
@@ -48,8 +50,11 @@ def realtime_router(services: Callable[[Profile], RealtimeServices], profiles: P
         except AuthError as exc:
             await refusal.send(exc.code if exc.code != "forbidden" else INVALID_API_KEY, exc.message)
             return
+        if "call_id" in websocket.query_params:
+            await _sideband(websocket, refusal, caller, websocket.query_params["call_id"], calls)
+            return
         try:
-            registered = profiles.get(_model(websocket.query_params.get("model"), caller, profiles))
+            registered = profiles.get(choose_model(websocket.query_params.get("model"), caller, profiles))
         except UnknownProfile as exc:
             await refusal.send("model_not_found", str(exc), param="model")
             return
@@ -67,8 +72,8 @@ def realtime_router(services: Callable[[Profile], RealtimeServices], profiles: P
             with admission.admit():
                 SESSIONS.inc()
                 try:
-                    await _session(websocket, services(profile), registered, profile, caller, beta=beta,
-                                   options=options).run()
+                    await open_session(WebSocketTransport(websocket), services(profile), registered, profile,
+                                       caller, beta=beta, options=options).run()
                 finally:
                     SESSIONS.dec()
         except SessionLimitReached as exc:
@@ -78,23 +83,18 @@ def realtime_router(services: Callable[[Profile], RealtimeServices], profiles: P
     return router
 
 
-def _session(websocket: WebSocket, services: RealtimeServices, registered: Profile, profile: Profile,
-             caller: Caller, *, beta: bool, options: dict[str, str]) -> RealtimeSession | RelaySession:
-    """The relay if the registered profile names an upstream (variants made by options keep its engines)."""
-    transport = WebSocketTransport(websocket)
-    upstream = registered.engines.relay
-    if upstream is not None:
-        return RelaySession(transport, RelayServices(services.settings, services.store), upstream, profile, caller,
-                            beta=beta, options=options)
-    return RealtimeSession(transport, services, profile, caller, beta=beta, router=event_router, options=options)
-
-
-def _model(requested: str | None, caller: Caller, profiles: ProfileRegistry) -> str | None:
-    """A client secret fixes the profile; a URL naming another one is refused."""
-    bound = (caller.bound_session or {}).get("model")
-    if bound and requested and requested != bound and requested in profiles.names():
-        raise ValueError(f"this client secret was minted for model '{bound}', not '{requested}'")
-    return bound or requested
+async def _sideband(websocket: WebSocket, refusal: _Refusal, caller: Caller, call_id: str,
+                    calls: CallRegistry | None) -> None:
+    """Attach to a live call (server key only)."""
+    if caller.kind == "client_secret":
+        await refusal.send(INVALID_API_KEY, "attaching to a call needs the server key, not a client secret",
+                           param="call_id")
+        return
+    call = calls.get(call_id) if calls is not None else None
+    if call is None:
+        await refusal.send("call_not_found", f"no live call '{call_id}'", param="call_id")
+        return
+    await attach(websocket, call)
 
 
 class _Refusal:
