@@ -19,6 +19,7 @@ from aiortc import MediaStreamTrack, RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamError
 
 from talkline.audio import Pcm, resample
+from talkline.realtime.webrtc.peer import tighten_jitter_buffer
 
 RATE = 48000
 FRAME_SAMPLES = 960
@@ -66,9 +67,19 @@ class Speaker:
 
     audio: bytearray = field(default_factory=bytearray)
     voiced_at: list[float] = field(default_factory=list)
+    voiced: asyncio.Event = field(default_factory=asyncio.Event)  # set at each voiced frame
 
     def first_voiced_after(self, moment: float) -> float | None:
         return next((at for at in self.voiced_at if at >= moment), None)
+
+    async def wait_voiced_after(self, moment: float, timeout: float) -> float | None:
+        """When the first voiced frame after `moment` arrived, waiting up to `timeout` seconds for it."""
+        deadline = time.monotonic() + timeout
+        while (heard := self.first_voiced_after(moment)) is None and (left := deadline - time.monotonic()) > 0:
+            self.voiced.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.voiced.wait(), left)
+        return heard
 
     def pcm(self) -> Pcm:
         return Pcm(bytes(self.audio), RATE)
@@ -134,6 +145,7 @@ async def call(base_url: str, key: str, *, model: str | None = None, session: di
     sdp = await offer_for(connection)
     answer, location = await post_offer(base_url, key, sdp, model=model, session=session)
     await connection.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
+    tighten_jitter_buffer(connection)  # as a browser's adaptive buffer does on a clean link
     result = WebRtcCall(connection, channel, microphone, speaker, location.rsplit("/", 1)[-1], _tasks=tasks)
     channel.on("message", result._on_message)
     await asyncio.wait_for(opened.wait(), timeout)
@@ -170,6 +182,7 @@ async def _record(track: MediaStreamTrack, speaker: Speaker) -> None:
         speaker.audio += samples.tobytes()
         if samples.size and int(np.abs(samples).max()) > VOICED_PEAK:
             speaker.voiced_at.append(time.monotonic())
+            speaker.voiced.set()
 
 
 async def hang_up(base_url: str, key: str, call_id: str) -> int:

@@ -17,6 +17,17 @@ from talkline.realtime.webrtc.transport import WebRtcTransport
 log = logging.getLogger(__name__)
 
 EVENTS_CHANNEL = "oai-events"
+JITTER_PREFETCH_FRAMES = 1  # aiortc holds 4 (80 ms) before decoding; speech detection needs no more than 1
+
+
+def tighten_jitter_buffer(connection: RTCPeerConnection, prefetch: int = JITTER_PREFETCH_FRAMES) -> None:
+    """Incoming audio waits for `prefetch` later frames (not aiortc's 4) before it is decoded: 60 ms sooner
+    on every turn. aiortc exposes no setting for it; its jitter buffer is reached through the receiver (pinned
+    aiortc 1.16; a version without the attribute keeps its default)."""
+    for transceiver in connection.getTransceivers():
+        buffer = getattr(transceiver.receiver, "_RTCRtpReceiver__jitter_buffer", None)
+        if transceiver.kind == "audio" and buffer is not None and hasattr(buffer, "_prefetch"):
+            buffer._prefetch = prefetch  # noqa: SLF001
 
 
 class CallPeer:
@@ -39,6 +50,7 @@ class CallPeer:
         audio.setCodecPreferences(opus)
         audio.direction = "sendrecv"
         audio.sender.replaceTrack(PlayoutTrack(self.transport.playout))
+        tighten_jitter_buffer(self.connection)
         answer = await self.connection.createAnswer()
         await self.connection.setLocalDescription(answer)
         return self.connection.localDescription.sdp
