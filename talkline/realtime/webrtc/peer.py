@@ -8,6 +8,7 @@ import contextlib
 import logging
 
 from aiortc import MediaStreamTrack, RTCDataChannel, RTCPeerConnection, RTCRtpSender, RTCSessionDescription
+from aiortc.jitterbuffer import JitterBuffer
 from aiortc.mediastreams import MediaStreamError
 
 from talkline.realtime.webrtc.offer import OfferError
@@ -17,17 +18,21 @@ from talkline.realtime.webrtc.transport import WebRtcTransport
 log = logging.getLogger(__name__)
 
 EVENTS_CHANNEL = "oai-events"
-JITTER_PREFETCH_FRAMES = 1  # aiortc holds 4 (80 ms) before decoding; speech detection needs no more than 1
+JITTER_FRAMES = 4  # packets the jitter buffer spans (aiortc: 16); a power of two
+JITTER_PREFETCH_FRAMES = 1  # later frames a frame waits for before it is decoded (aiortc: 4)
 
 
-def tighten_jitter_buffer(connection: RTCPeerConnection, prefetch: int = JITTER_PREFETCH_FRAMES) -> None:
-    """Incoming audio waits for `prefetch` later frames (not aiortc's 4) before it is decoded: 60 ms sooner
-    on every turn. aiortc exposes no setting for it; its jitter buffer is reached through the receiver (pinned
-    aiortc 1.16; a version without the attribute keeps its default)."""
+def tighten_jitter_buffer(connection: RTCPeerConnection) -> None:
+    """A shorter jitter buffer for incoming audio. aiortc's holds every frame until 4 later ones are in (80 ms
+    on each turn) and, when a packet is lost, stops until 16 later packets have come (a 320 ms stall, then
+    a burst). Speech detection needs neither: one frame of reordering is absorbed, a lost packet is given
+    up after 4. aiortc has no setting for it, so the receiver's buffer is replaced (pinned aiortc 1.16; a
+    version without the attribute keeps its own)."""
     for transceiver in connection.getTransceivers():
-        buffer = getattr(transceiver.receiver, "_RTCRtpReceiver__jitter_buffer", None)
-        if transceiver.kind == "audio" and buffer is not None and hasattr(buffer, "_prefetch"):
-            buffer._prefetch = prefetch  # noqa: SLF001
+        attribute = "_RTCRtpReceiver__jitter_buffer"
+        if transceiver.kind == "audio" and hasattr(transceiver.receiver, attribute):
+            setattr(transceiver.receiver, attribute, JitterBuffer(capacity=JITTER_FRAMES,
+                                                                  prefetch=JITTER_PREFETCH_FRAMES))
 
 
 class CallPeer:
