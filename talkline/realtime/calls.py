@@ -18,6 +18,9 @@ class CallLine(Protocol):
 
     def end(self) -> None: ...
 
+    @property
+    def live(self) -> bool: ...
+
 
 @dataclass(frozen=True)
 class LiveCall:
@@ -34,7 +37,9 @@ class CallRegistry:
         self._calls[call.id] = call
 
     def get(self, call_id: str) -> LiveCall | None:
-        return self._calls.get(call_id)
+        """The call, while it is live (an ended call may still be saving its transcript)."""
+        call = self._calls.get(call_id)
+        return call if call is not None and call.line.live else None
 
     def remove(self, call_id: str) -> None:
         self._calls.pop(call_id, None)

@@ -8,9 +8,9 @@ import contextlib
 import logging
 
 from aiortc import MediaStreamTrack, RTCDataChannel, RTCPeerConnection, RTCRtpSender, RTCSessionDescription
-from aiortc.jitterbuffer import JitterBuffer
 from aiortc.mediastreams import MediaStreamError
 
+from talkline.realtime.webrtc.jitter import AudioJitterBuffer
 from talkline.realtime.webrtc.offer import OfferError
 from talkline.realtime.webrtc.playout import PlayoutTrack
 from talkline.realtime.webrtc.transport import WebRtcTransport
@@ -18,21 +18,17 @@ from talkline.realtime.webrtc.transport import WebRtcTransport
 log = logging.getLogger(__name__)
 
 EVENTS_CHANNEL = "oai-events"
-JITTER_FRAMES = 4  # packets the jitter buffer spans (aiortc: 16); a power of two
-JITTER_PREFETCH_FRAMES = 1  # later frames a frame waits for before it is decoded (aiortc: 4)
 
 
 def tighten_jitter_buffer(connection: RTCPeerConnection) -> None:
-    """A shorter jitter buffer for incoming audio. aiortc's holds every frame until 4 later ones are in (80 ms
-    on each turn) and, when a packet is lost, stops until 16 later packets have come (a 320 ms stall, then
-    a burst). Speech detection needs neither: one frame of reordering is absorbed, a lost packet is given
-    up after 4. aiortc has no setting for it, so the receiver's buffer is replaced (pinned aiortc 1.16; a
-    version without the attribute keeps its own)."""
+    """Incoming audio is decoded as soon as its packet is next in order (jitter.py), not after aiortc's
+    4 later frames (80 ms on every turn), and a lost packet is waited for 80 ms, not 320. aiortc has no
+    setting for it, so the receiver's buffer is replaced (pinned aiortc 1.16; a version without the
+    attribute keeps its own)."""
     for transceiver in connection.getTransceivers():
         attribute = "_RTCRtpReceiver__jitter_buffer"
         if transceiver.kind == "audio" and hasattr(transceiver.receiver, attribute):
-            setattr(transceiver.receiver, attribute, JitterBuffer(capacity=JITTER_FRAMES,
-                                                                  prefetch=JITTER_PREFETCH_FRAMES))
+            setattr(transceiver.receiver, attribute, AudioJitterBuffer())
 
 
 class CallPeer:

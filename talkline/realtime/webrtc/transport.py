@@ -86,6 +86,10 @@ class WebRtcTransport:
     # ── the peer's side ────────────────────────────────────────────────────────────────────────
 
     @property
+    def live(self) -> bool:
+        return not self.ended.is_set()
+
+    @property
     def connected(self) -> bool:
         return self._channel is not None and self._channel.readyState == "open"
 
