@@ -186,6 +186,19 @@ def bench_relay(
     typer.echo(f"results written to {output}")
 
 
+@bench_app.command("webrtc")
+def bench_webrtc(
+    turns: Annotated[int, typer.Option(help="Spoken turns per transport.")] = 20,
+    output: Annotated[Path, typer.Option(help="Where the JSON results go (and the SVG beside it).")] = Path(
+        "bench/results/webrtc.json"),
+) -> None:
+    """WebRTC against the WebSocket: last voiced sample sent to first reply audio, in one run."""
+    from talkline.bench.webrtc import print_webrtc, run
+
+    print_webrtc(run(turns, output, say=typer.echo), say=typer.echo)
+    typer.echo(f"results written to {output} and {output.with_suffix('.svg')}")
+
+
 ServerUrl = Annotated[str | None, typer.Option(
     "--server", envvar="TALKLINE_URL", help="The server's URL (default: http://TALKLINE_HOST:TALKLINE_PORT).")]
 ApiKey = Annotated[str | None, typer.Option(

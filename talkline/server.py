@@ -16,7 +16,9 @@ from talkline.body_limits import BodyLimitMiddleware
 from talkline.http_errors import install_error_handlers
 from talkline.jobs.routes import jobs_router
 from talkline.profiles.applications import AppServices
+from talkline.realtime.calls import CallRegistry
 from talkline.realtime.client_secrets import SecretMinter, secrets_router
+from talkline.realtime.webrtc.signalling import calls_router
 from talkline.realtime.websocket_endpoint import realtime_router
 from talkline.rest import rest_router
 from talkline.runtime import Runtime
@@ -32,8 +34,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     install_error_handlers(app)
     caller = caller_dependency(runtime.authenticator)
     minter = SecretMinter(runtime.settings, runtime.profiles, runtime.secrets, runtime.mint_limiter)
+    calls = CallRegistry()
     app.include_router(realtime_router(runtime.realtime_services, runtime.profiles, runtime.authenticator,
-                                       runtime.admission))
+                                       runtime.admission, calls))
+    app.include_router(calls_router(runtime.realtime_services, runtime.profiles, runtime.authenticator,
+                                    runtime.admission, calls))
     app.include_router(secrets_router(minter, caller))
     app.include_router(rest_router(runtime.loaded_pipeline, runtime.profiles, caller, runtime.settings))
     app.include_router(jobs_router(runtime.settings, runtime.job_backends, runtime.profiles, caller, runtime.pool))

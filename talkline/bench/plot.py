@@ -115,3 +115,22 @@ def _nice(value: float, steps: tuple[float, ...] = (1, 2, 2.5, 5, 10)) -> float:
 def _text(x: float, y: float, text: str, size: int, weight: str = "normal", anchor: str = "start") -> str:
     return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" font-weight="{weight}" '
             f'text-anchor="{anchor}">{escape(text)}</text>')
+
+
+def write_transport_svg(result: dict[str, Any], path: Path) -> None:
+    """`talkline bench webrtc`: every turn per transport with its p50 and p95."""
+    transports = list(result["summary"])
+    values = {t: [v for v in result["turns"][t] if v is not None] for t in transports}
+    scale_max = _nice(max([v for vs in values.values() for v in vs] or [1000]), (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10))
+    height, width = TOP + ROW * len(transports) + 40, LABEL_W + PANEL_W + 60
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'font-family="sans-serif" font-size="12">', f'<rect width="{width}" height="{height}" fill="white"/>',
+             _text(10, 20, f"Last voiced sample sent to first reply audio ({result['date']})", 14, "bold"),
+             _text(LABEL_W, 46, "every turn (dots), p50 (bar) and p95 (tick), ms", 12)]
+    parts += _axis(LABEL_W, TOP + ROW * len(transports), scale_max)
+    for row, transport in enumerate(transports):
+        y = TOP + ROW * row + ROW / 2
+        parts.append(_text(LABEL_W - 8, y + 4, transport, 12, anchor="end"))
+        parts += _distribution(LABEL_W, y, values[transport], result["summary"][transport], scale_max)
+    parts.append("</svg>")
+    path.write_text("\n".join(parts) + "\n")

@@ -18,9 +18,10 @@ from talkline.profiles.base import Profile, ProfileRegistry, UnknownProfile
 from talkline.protocol.realtime import dump, ga_server_to_beta
 from talkline.protocol.realtime.errors import INVALID_API_KEY, SESSION_LIMIT_REACHED, error_event
 from talkline.realtime.admission import Admission, SessionLimitReached
-from talkline.realtime.handlers import router as event_router
-from talkline.realtime.relay import RelayServices, RelaySession
-from talkline.realtime.session import RealtimeServices, RealtimeSession
+from talkline.realtime.calls import CallRegistry
+from talkline.realtime.opening import open_session
+from talkline.realtime.session import RealtimeServices
+from talkline.realtime.sideband import attach
 from talkline.realtime.transport import WebSocketTransport
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,8 @@ POLICY_VIOLATION, TRY_AGAIN_LATER = 1008, 1013
 
 
 def realtime_router(services: Callable[[Profile], RealtimeServices], profiles: ProfileRegistry,
-                    authenticator: Authenticator, admission: Admission) -> APIRouter:
+                    authenticator: Authenticator, admission: Admission,
+                    calls: CallRegistry | None = None) -> APIRouter:
     """`services` is called per connection with the session's profile (whose pipeline it gives): models may
     still be loading when the router is built."""
     router = APIRouter()
@@ -47,6 +49,9 @@ def realtime_router(services: Callable[[Profile], RealtimeServices], profiles: P
             caller = await authenticator.authenticate(key, websocket.client.host if websocket.client else None)
         except AuthError as exc:
             await refusal.send(exc.code if exc.code != "forbidden" else INVALID_API_KEY, exc.message)
+            return
+        if "call_id" in websocket.query_params:
+            await _sideband(websocket, refusal, caller, websocket.query_params["call_id"], calls)
             return
         try:
             registered = profiles.get(caller.profile_for(websocket.query_params.get("model"), profiles.names()))
@@ -70,22 +75,26 @@ def realtime_router(services: Callable[[Profile], RealtimeServices], profiles: P
             return
         try:
             transport = WebSocketTransport(websocket, on_gone=slot.release)
-            await _session(transport, services(profile), registered, profile, caller, beta=beta,
-                           options=options).run()
+            await open_session(transport, services(profile), registered, profile, caller, beta=beta,
+                               options=options).run()
         finally:
             slot.release()
 
     return router
 
 
-def _session(transport: WebSocketTransport, services: RealtimeServices, registered: Profile, profile: Profile,
-             caller: Caller, *, beta: bool, options: dict[str, str]) -> RealtimeSession | RelaySession:
-    """The relay if the registered profile names an upstream (variants made by options keep its engines)."""
-    upstream = registered.engines.relay
-    if upstream is not None:
-        return RelaySession(transport, RelayServices(services.settings, services.store), upstream, profile, caller,
-                            beta=beta, options=options)
-    return RealtimeSession(transport, services, profile, caller, beta=beta, router=event_router, options=options)
+async def _sideband(websocket: WebSocket, refusal: _Refusal, caller: Caller, call_id: str,
+                    calls: CallRegistry | None) -> None:
+    """Attach to a live call (server key only)."""
+    if caller.kind == "client_secret":
+        await refusal.send(INVALID_API_KEY, "attaching to a call needs the server key, not a client secret",
+                           param="call_id")
+        return
+    call = calls.get(call_id) if calls is not None else None
+    if call is None:
+        await refusal.send("call_not_found", f"no live call '{call_id}'", param="call_id")
+        return
+    await attach(websocket, call)
 
 
 class _Refusal:

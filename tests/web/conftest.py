@@ -80,10 +80,15 @@ async def launch(playwright: Playwright, tmp_path: Path) -> AsyncIterator[Callab
 
 
 async def open_page(browser: Browser, server: LiveServer, *, microphone_allowed: bool = True,
-                    viewport: dict[str, int] | None = None, language: str = "en") -> Page:
+                    viewport: dict[str, int] | None = None, language: str = "en",
+                    transport: str = "websocket") -> Page:
+    """`transport`: "webrtc" lets the page call over WebRTC (its default); the tests that read the Realtime
+    frames on the wire keep the WebSocket."""
     context = await browser.new_context(permissions=["microphone"] if microphone_allowed else [],
                                         viewport=viewport or {"width": 1100, "height": 900})
     await context.add_init_script(f"localStorage.setItem('talkline.language', '{language}')")
+    if transport == "websocket":
+        await context.add_init_script("localStorage.setItem('talkline.transport', 'websocket')")
     page = await context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

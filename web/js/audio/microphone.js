@@ -56,7 +56,7 @@ export async function openMicrophone() {
   }
   try {
     return await navigator.mediaDevices.getUserMedia({
-      audio: { echoCancellation: true, noiseSuppression: tuning.noiseSuppression, channelCount: 1 },
+      audio: { echoCancellation: true, noiseSuppression: tuning.noiseSuppression, autoGainControl: true, channelCount: 1 },
     });
   } catch (error) {
     const denied = error.name === 'NotAllowedError' || error.name === 'SecurityError';

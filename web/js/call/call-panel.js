@@ -189,6 +189,7 @@ export class CallPanel {
     this.root.dataset.state = state;
     this.root.dataset.phase = phase;
     this.root.toggleAttribute('data-in-call', active);
+    this.showTransport(active ? snapshot.transport : null);
     if (snapshot.talking || snapshot.hearing) this.notice.textContent = ''; // a new turn: old notices are stale
     this.stateText.textContent = t(`state.${state}`, { name: this.setup.speakerName(), n: snapshot.attempt ?? 1 });
     this.setup.form.hidden = phase !== 'idle';
@@ -216,6 +217,15 @@ export class CallPanel {
       this.level.reset();
       this.waveform.detach();
     }
+  }
+
+  // Which way the call goes (WebRTC, or the WebSocket it fell back to).
+  showTransport(transport) {
+    const label = this.root.querySelector('#call-transport');
+    if (!label) return;
+    label.hidden = !transport;
+    label.dataset.transport = transport ?? '';
+    label.textContent = transport ? t(`transport.${transport}`) : '';
   }
 
   showError(error) {

@@ -1,6 +1,10 @@
 // One call: the Realtime protocol side of the call page, without any DOM. It emits what happens
 // (a state snapshot on every change, transcript pieces, tool calls, levels) for the view to show.
 //
+// The call goes over WebRTC when it can (the browser's echo cancellation, noise suppression and gain
+// control work on the call, and the server plays the reply at real time), else over the WebSocket;
+// `transport` in the snapshot says which. Push-to-talk always uses the WebSocket.
+//
 // Phases: connecting -> live <-> reconnecting -> ended | error. While live, what is happening right
 // now (hearing you, thinking, playing the reply, push-to-talk held, muted) is in the snapshot.
 // A dropped connection is retried with backoff; the page keeps the transcript and replays the
@@ -21,6 +25,7 @@ export class Call extends EventTarget {
     this.options = options;
     this.resume = resume;
     this.phase = 'idle';
+    this.transport = null; // 'webrtc' | 'websocket' once connected
     this.flags = { hearing: false, thinking: false, playing: false, muted: false, talking: false };
     this.attempt = 0;
     this.activeResponse = null;
@@ -45,7 +50,7 @@ export class Call extends EventTarget {
   }
 
   get snapshot() {
-    return { phase: this.phase, mode: this.options.mode, attempt: this.attempt, ...this.flags };
+    return { phase: this.phase, mode: this.options.mode, attempt: this.attempt, transport: this.transport, ...this.flags };
   }
 
   set(changes) {
@@ -79,14 +84,39 @@ export class Call extends EventTarget {
   }
 
   async open() {
-    const { connection, secret, sessionId } = await connect(this.options, (event) => this.handle(event));
+    const { connection, secret, sessionId, transport } = await this.connectPreferred();
     if (this.phase === 'ended') {
       connection.close();
       return;
     }
-    Object.assign(this, { connection, secret, sessionId });
+    Object.assign(this, { connection, secret, sessionId, transport });
     connection.onClose = () => this.reconnect();
     this.set({ phase: 'live', flags: { hearing: false, thinking: false, talking: false } });
+  }
+
+  // WebRTC first (unless push-to-talk, or the page was asked for the WebSocket); the WebSocket if it fails.
+  async connectPreferred() {
+    const onEvent = (event) => this.handle(event);
+    const track = this.microphone?.stream?.getAudioTracks()[0];
+    if (this.options.mode !== 'ptt' && preferredTransport() === 'webrtc' && track) {
+      try {
+        const opened = await connect(this.options, onEvent, { track, onRemote: (stream) => this.playRemote(stream) });
+        return { ...opened, transport: 'webrtc' };
+      } catch (error) {
+        this.emit('transport-fallback', { reason: error.code ?? error.message });
+      }
+    }
+    return { ...(await connect(this.options, onEvent)), transport: 'websocket' };
+  }
+
+  // The reply track: played through the page's audio graph (so the waveform shows it). Chromium only
+  // feeds a remote stream to Web Audio while a media element holds it too.
+  playRemote(stream) {
+    this.remoteElement = Object.assign(new Audio(), { muted: true, srcObject: stream });
+    this.remoteElement.play().catch(() => {});
+    this.remoteSource?.disconnect();
+    this.remoteSource = this.context.createMediaStreamSource(stream);
+    this.remoteSource.connect(this.player.analyser);
   }
 
   // The connection dropped: try again with backoff, keeping the transcript, the timer and the turns.
@@ -181,6 +211,14 @@ export class Call extends EventTarget {
       case 'response.output_text.delta':
         this.emit('assistant-transcript', { itemId: event.item_id, delta: event.delta });
         break;
+      case 'output_audio_buffer.started':
+        this.set({ flags: { playing: true, thinking: false } });
+        this.cause = null;
+        break;
+      case 'output_audio_buffer.stopped':
+      case 'output_audio_buffer.cleared':
+        this.set({ flags: { playing: false, thinking: Boolean(this.activeResponse) } });
+        break;
       case 'response.output_audio.delta':
         if (!this.firstDelta.has(event.item_id)) this.firstDelta.set(event.item_id, performance.now());
         if (!this.cutItems.has(event.item_id)) this.player.enqueue(event.item_id, event.delta);
@@ -244,8 +282,13 @@ export class Call extends EventTarget {
   }
 
   // Barge-in: stop playback at once and tell the server how much of the reply was actually heard.
+  // Over WebRTC the server plays the reply, so it cuts the playout and truncates by itself.
   async interrupt({ cancel }) {
     if (cancel && this.activeResponse) this.connection?.send({ type: 'response.cancel' });
+    if (this.transport === 'webrtc') {
+      if (cancel && this.flags.playing) this.connection?.send({ type: 'output_audio_buffer.clear' });
+      return;
+    }
     if (!this.player?.busy) return;
     for (const itemId of this.player.received.keys()) this.cutItems.add(itemId);
     const cut = await this.player.stop();
@@ -258,6 +301,7 @@ export class Call extends EventTarget {
   captured(pcm, lastVoicedAt) {
     if (this.flags.muted || !this.connection?.open) return;
     if (lastVoicedAt !== null && lastVoicedAt !== undefined) this.lastVoicedAt = lastVoicedAt;
+    if (this.transport === 'webrtc') return; // the microphone's track carries the audio
     const base64 = bytesToBase64(pcm);
     if (this.options.mode === 'ptt') this.pushToTalk.chunk(base64);
     else this.connection.send({ type: 'input_audio_buffer.append', audio: base64 });
@@ -330,6 +374,13 @@ export class Call extends EventTarget {
     this.microphone?.stop();
     this.player?.stop();
     this.connection?.close();
+    this.remoteSource?.disconnect();
+    if (this.remoteElement) this.remoteElement.srcObject = null;
     this.context.close();
   }
+}
+
+// 'webrtc' unless this browser was asked for the WebSocket (localStorage talkline.transport = 'websocket').
+export function preferredTransport() {
+  return localStorage.getItem('talkline.transport') === 'websocket' ? 'websocket' : 'webrtc';
 }

@@ -1,15 +1,27 @@
 // One connection attempt for a call: mint a client secret bound to the profile and its options,
-// open the Realtime WebSocket and configure the session. Resolves once the session is ready.
+// open the call (WebRTC, or the Realtime WebSocket) and configure the session. Resolves once the
+// session is ready.
 
 import { api, realtimeUrl } from '../api.js';
 import { RealtimeConnection } from '../realtime.js';
+import { callOverWebRtc } from '../webrtc.js';
 
-// -> {connection, secret, sessionId}
-export async function connect({ profile, options, mode, language }, onEvent) {
+// webrtc: null for the WebSocket, or {track, onRemote} to call over WebRTC -> {connection, secret, sessionId}
+export async function connect({ profile, options, mode, language }, onEvent, webrtc = null) {
   const secret = (await api.secret(profile, options)).value;
-  const connection = new RealtimeConnection(realtimeUrl(profile), secret);
-  const created = connection.expect('session.created');
-  connection.listen(onEvent);
+  let connection;
+  let created;
+  if (webrtc) {
+    connection = await callOverWebRtc(profile, secret, webrtc.track, webrtc.onRemote, (c) => {
+      created = c.expect('session.created');
+      created.catch(() => {}); // a failed call is reported by callOverWebRtc itself
+      c.listen(onEvent);
+    });
+  } else {
+    connection = new RealtimeConnection(realtimeUrl(profile), secret);
+    created = connection.expect('session.created');
+    connection.listen(onEvent);
+  }
   try {
     await connection.opened;
     const sessionId = (await created).session.id;

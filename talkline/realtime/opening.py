@@ -1,0 +1,20 @@
+"""What every transport does to open a session: build the local or the relay session."""
+
+from __future__ import annotations
+
+from talkline.auth.identity import Caller
+from talkline.profiles.base import Profile
+from talkline.realtime.handlers import router as event_router
+from talkline.realtime.relay import RelayServices, RelaySession
+from talkline.realtime.session import RealtimeServices, RealtimeSession
+from talkline.realtime.transport import Transport
+
+
+def open_session(transport: Transport, services: RealtimeServices, registered: Profile, profile: Profile,
+                 caller: Caller, *, beta: bool, options: dict[str, str]) -> RealtimeSession | RelaySession:
+    """The relay if the registered profile names an upstream (variants made by options keep its engines)."""
+    upstream = registered.engines.relay
+    if upstream is not None:
+        return RelaySession(transport, RelayServices(services.settings, services.store), upstream, profile, caller,
+                            beta=beta, options=options)
+    return RealtimeSession(transport, services, profile, caller, beta=beta, router=event_router, options=options)
