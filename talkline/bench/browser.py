@@ -66,6 +66,9 @@ async def browser_turns(url: str, query: str, wav: Path, turns: int) -> list[dic
             f"--use-file-for-fake-audio-capture={wav}%noloop"])
         try:
             context = await browser.new_context(permissions=["microphone"])
+            # the page's own capture and playback path (its worklets stamp both ends); over WebRTC the
+            # browser's media stack does both, measured by `talkline bench webrtc` instead
+            await context.add_init_script("localStorage.setItem('talkline.transport', 'websocket')")
             page = await context.new_page()
             server_timings: dict[str, dict[str, Any]] = {}  # reply item id -> response.done timings
             page.on("websocket", lambda socket: socket.on("framereceived", lambda frame: _timings(frame, server_timings)))
