@@ -1,0 +1,124 @@
+"""Faults of a distributed deployment: two `talkline serve` replicas and `talkline worker` processes on a
+private RabbitMQ and a private Redis, which the tests kill and restart. Fake engines; eco's TTS takes
+its time (pace) so that jobs are mid-way when the fault hits."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.faults.deployment import (
+    LiveRead,
+    assert_every_event_once,
+    client,
+    distributed_env,
+    follow,
+    submit_chat,
+)
+from tests.faults.processes import WorkerProcess, ready, reaped, spawn_server
+from tests.faults.services import PrivateRabbit, PrivateRedis
+from tests.server_process import ServerProcess
+
+
+@dataclass
+class Cluster:
+    redis: PrivateRedis
+    rabbit: PrivateRabbit
+    env: dict[str, str]
+    data: Path
+    replica_a: ServerProcess
+    replica_b: ServerProcess
+    worker: WorkerProcess
+    processes: list
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    data = tmp_path_factory.mktemp("faults-distributed")
+    redis_server, rabbit = PrivateRedis(data / "redis"), PrivateRabbit(data / "rabbit")
+    redis_server.start()
+    rabbit.process = None
+    with open(rabbit.log, "ab"):
+        pass
+    env = distributed_env(data, broker_url=rabbit.url, redis_url=redis_server.url, tts_pace=1.0,
+                          worker_concurrency="2")
+    try:
+        rabbit_started = _start_in_background(rabbit)
+        replica_a, replica_b = spawn_server(data / "a", env), spawn_server(data / "b", env)
+        rabbit_started.join()
+        worker = WorkerProcess(data / "w1", env)
+        with reaped(replica_a, replica_b, worker) as processes:
+            ready(replica_a, replica_b, worker)
+            yield Cluster(redis_server, rabbit, env, data, replica_a, replica_b, worker, processes)
+            for process in processes:
+                print(process.log_path.name, process.log()[-4000:] if isinstance(process, WorkerProcess)
+                      else process.log()[-4000:])
+    finally:
+        rabbit.kill()
+        redis_server.kill()
+
+
+def _start_in_background(service: PrivateRabbit):  # RabbitMQ boots in seconds; the replicas meanwhile
+    import threading
+
+    thread = threading.Thread(target=service.start, daemon=True)
+    thread.start()
+    return thread
+
+
+async def _running(http: httpx.AsyncClient, job_id: str, within_s: float = 60.0) -> None:
+    async with asyncio.timeout(within_s):
+        while (await http.get(f"/v1/chat/{job_id}")).json()["status"] != "running":  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+
+
+async def test_redis_killed_mid_stream_and_mid_append_loses_nothing(cluster: Cluster) -> None:
+    """A worker is appending a job's events and a client is reading them over SSE when Redis is
+    killed (SIGKILL) and comes back 2 s later (AOF, fsync always). The worker's appends and the
+    server's XREAD are retried over the reconnect. The client sees a pause of a few seconds, then
+    the rest of the stream on the same connection: every event once, in order, ending with `done`."""
+    async with client(cluster.replica_a.http_url) as http:
+        job = await submit_chat(http, "redis-restart")
+        read = LiveRead()
+        reading = asyncio.create_task(follow(http, job["stream_url"], read))
+        await read.until(4)  # the worker is mid-job
+        cluster.redis.kill()
+        await asyncio.sleep(2.0)
+        cluster.redis.start()
+        await reading
+        status = (await http.get(f"/v1/chat/{job['job_id']}")).json()
+    assert_every_event_once(read)
+    assert status["status"] == "succeeded" and status["attempt"] == 1
+    assert read.reconnects == 0
+
+
+async def test_rabbitmq_restarted_mid_job_loses_no_job_and_runs_none_twice(cluster: Cluster) -> None:
+    """Three jobs are queued or running when RabbitMQ stops and restarts; a fourth is submitted while
+    it is down. The worker's consumer reconnects and takes the queued jobs (durable queue, persistent
+    messages); a job whose ack was lost with the connection is redelivered, found finished and only
+    acked. The server's publisher reconnects and its confirms are awaited again: the fourth client
+    waits for its 202 rather than getting a 503. Every client sees its stream to `done`, every event
+    once, and each job ran to completion exactly once (attempt 1)."""
+    async with client(cluster.replica_a.http_url) as http:
+        jobs = [await submit_chat(http, f"rabbit-{index}") for index in range(3)]
+        reads = [LiveRead() for _ in jobs]
+        readers = [asyncio.create_task(follow(http, job["stream_url"], read)) for job, read in zip(jobs, reads, strict=True)]
+        await _running(http, jobs[0]["job_id"])
+        cluster.rabbit.stop()
+        late = asyncio.create_task(submit_chat(http, "rabbit-late"))
+        await asyncio.sleep(1.0)
+        cluster.rabbit.start()
+        jobs.append(await late)
+        reads.append(LiveRead())
+        readers.append(asyncio.create_task(follow(http, jobs[-1]["stream_url"], reads[-1])))
+        await asyncio.gather(*readers)
+        statuses = [(await http.get(f"/v1/chat/{job['job_id']}")).json() for job in jobs]
+    for read in reads:
+        assert_every_event_once(read)
+    assert [s["status"] for s in statuses] == ["succeeded"] * 4
+    assert [s["attempt"] for s in statuses] == [1, 1, 1, 1], statuses
