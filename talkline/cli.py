@@ -184,6 +184,8 @@ def bench_relay(
 def bench_soak(
     duration: Annotated[float, typer.Option(help="Seconds under load (3600 for the README figure).")] = 600.0,
     sessions: Annotated[int, typer.Option(help="Realtime sessions held open, each asking a turn every few s.")] = 8,
+    session_turns: Annotated[int, typer.Option(help="Turns before a session hangs up and reconnects (0: held "
+                                                    "for the whole run).")] = 0,
     turn_every: Annotated[float, typer.Option(help="Seconds between a session's turns.")] = 3.0,
     job_every: Annotated[float, typer.Option(help="Seconds between chat jobs.")] = 5.0,
     readers: Annotated[int, typer.Option(help="SSE readers following each job.")] = 3,
@@ -200,7 +202,7 @@ def bench_soak(
 
     if engines not in ("fake", "local"):
         raise typer.BadParameter("fake or local", param_hint="--engines")
-    options = SoakOptions(duration_s=duration, sessions=sessions, turn_every_s=turn_every, job_every_s=job_every,
+    options = SoakOptions(duration_s=duration, sessions=sessions, session_turns=session_turns, turn_every_s=turn_every, job_every_s=job_every,
                           readers=readers, cycles=cycles, sample_every_s=sample_every, warmup_s=warmup,
                           engines=engines)
     print_soak(run(options, output, say=typer.echo), say=typer.echo)

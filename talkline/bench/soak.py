@@ -27,6 +27,7 @@ from talkline.bench.processes import ServerProcess, talkline_server
 
 KEY = "soak-key"
 FLAT_WITHIN_PCT = 5.0
+IDLE_S = 15.0  # after the load stops, before the last sample: every session and stream closed
 FAKE_PROFILES = """
 [profiles.eco.agent]
 kind = "fake"
@@ -42,6 +43,7 @@ QUESTION = "Where do I throw away an empty plastic water bottle and an old batte
 class SoakOptions:
     duration_s: float = 600.0
     sessions: int = 8
+    session_turns: int = 0  # a session hangs up and reconnects after this many turns (0: held all run)
     turn_every_s: float = 3.0
     job_every_s: float = 5.0
     readers: int = 3
@@ -104,6 +106,11 @@ async def _soak(server: ServerProcess, options: SoakOptions, say: Callable[[str]
     loads.append(asyncio.create_task(_cycles(server, options, tally, deadline)))
     samples = await _sample(server, options, tally, deadline, say)
     await asyncio.gather(*loads)
+    await asyncio.sleep(IDLE_S)
+    samples.append({"t_s": round(options.duration_s + IDLE_S, 1), "idle": True, **process_stats(server.process.pid),
+                    **_latency_stats([])})
+    say(f"  idle {IDLE_S:g} s after the load stopped: rss {samples[-1]['rss_mb']} MB, threads "
+        f"{samples[-1]['threads']}, fds {samples[-1]['fds']}")
     return samples, tally
 
 
@@ -136,13 +143,16 @@ def _latency_stats(values: list[float]) -> dict[str, Any]:
 
 
 async def _session(server: ServerProcess, options: SoakOptions, tally: Tally, deadline: float) -> None:
-    """One long Realtime session asking a text turn every `turn_every_s`; reconnects if it drops."""
+    """A Realtime session asking a text turn every `turn_every_s`, for the whole run or for
+    `session_turns` turns at a time; reconnects when it drops or hangs up."""
     while time.monotonic() < deadline:
         try:
             async with _realtime(server) as ws:
-                while time.monotonic() < deadline:
+                turns = 0
+                while time.monotonic() < deadline and (not options.session_turns or turns < options.session_turns):
                     tally.latencies_ms.append(await _turn(ws))
                     tally.turns += 1
+                    turns += 1
                     await asyncio.sleep(options.turn_every_s)
         except (OSError, TimeoutError, ValueError, RuntimeError) as exc:
             tally.turn_failures += 1
@@ -241,6 +251,8 @@ async def _cycles(server: ServerProcess, options: SoakOptions, tally: Tally, dea
 
 
 def summarize(options: SoakOptions, samples: list[dict[str, Any]], tally: Tally) -> dict[str, Any]:
+    idle = [s for s in samples if s.get("idle")]
+    samples = [s for s in samples if not s.get("idle")]
     warm = [s for s in samples if s["t_s"] >= options.warmup_s] or samples
     edge = max(1, len(warm) // 10)
     start_rss = float(np.median([s["rss_mb"] for s in warm[:edge]]))
@@ -250,7 +262,9 @@ def summarize(options: SoakOptions, samples: list[dict[str, Any]], tally: Tally)
     counts = {k: v for k, v in asdict(tally).items() if k != "latencies_ms"}
     return {"benchmark": "soak", "date": time.strftime("%Y-%m-%d %H:%M:%S"), "options": asdict(options),
             "memory": {"after_warmup_mb": round(start_rss, 1), "at_end_mb": round(end_rss, 1), "growth_pct": growth,
-                       "flat": abs(growth) <= FLAT_WITHIN_PCT, "target_pct": FLAT_WITHIN_PCT},
+                       "flat": abs(growth) <= FLAT_WITHIN_PCT, "target_pct": FLAT_WITHIN_PCT,
+                       "idle_after_load_mb": idle[0]["rss_mb"] if idle else None},
+            "idle_after_load": idle[0] if idle else None,
             "threads": {"min": min(s["threads"] for s in samples), "max": max(s["threads"] for s in samples)},
             "fds": {"min": min(s["fds"] for s in samples), "max": max(s["fds"] for s in samples),
                     "after_warmup": warm[0]["fds"], "at_end": warm[-1]["fds"]},
