@@ -14,6 +14,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -132,14 +133,17 @@ class PrivateRabbit(PrivateServer):
 
 
 class PrivatePostgres(PrivateServer):
-    """A PostgreSQL cluster made with initdb in a temp dir, run as the postgres user, trust auth on loopback."""
+    """A PostgreSQL cluster made with initdb in a temp dir, run as the postgres user, trust auth on loopback.
+
+    The cluster lives in a directory of its own under the system temp dir (the postgres user cannot
+    enter pytest's root-only tmp_path); `remove()` deletes it."""
 
     name = "postgres"
 
-    def __init__(self, directory: Path) -> None:
-        super().__init__(directory)
-        self.data = directory / "data"
-        shutil.chown(directory, "postgres", "postgres")
+    def __init__(self) -> None:
+        super().__init__(Path(tempfile.mkdtemp(prefix="talkline-faults-pg-")))
+        self.data = self.directory / "data"
+        shutil.chown(self.directory, "postgres", "postgres")
         self.log.touch()
         shutil.chown(self.log, "postgres", "postgres")
         subprocess.run(["runuser", "-u", "postgres", "--", "initdb", "-D", str(self.data), "-A", "trust",
@@ -148,6 +152,10 @@ class PrivatePostgres(PrivateServer):
     @property
     def url(self) -> str:
         return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def remove(self) -> None:
+        self.kill()
+        shutil.rmtree(self.directory, ignore_errors=True)
 
     def command(self) -> list[str]:
         return ["runuser", "-u", "postgres", "--", "postgres", "-D", str(self.data), "-p", str(self.port),

@@ -20,7 +20,7 @@ from tests.faults.deployment import (
     follow,
     submit_chat,
 )
-from tests.faults.processes import WorkerProcess, ready, reaped, spawn_server
+from tests.faults.processes import WorkerProcess, kill, ready, reaped, spawn_server
 from tests.faults.services import PrivateRabbit, PrivateRedis
 from tests.server_process import ServerProcess
 
@@ -122,3 +122,90 @@ async def test_rabbitmq_restarted_mid_job_loses_no_job_and_runs_none_twice(clust
         assert_every_event_once(read)
     assert [s["status"] for s in statuses] == ["succeeded"] * 4
     assert [s["attempt"] for s in statuses] == [1, 1, 1, 1], statuses
+
+
+@dataclass
+class WorkerGap:
+    killed: LiveRead
+    killed_status: dict
+    backlog: list[LiveRead]
+    backlog_statuses: list[dict]
+    waits_s: list[float]
+
+
+GAP_S = 30.0
+BACKLOG_JOBS = 8
+
+
+@pytest.fixture(scope="module")
+async def worker_gap(cluster: Cluster) -> WorkerGap:
+    """The only worker is killed (SIGKILL) in the middle of a job; more jobs keep arriving; a replacement
+    worker is started 30 s later and works through the backlog."""
+    async with client(cluster.replica_b.http_url) as http:
+        killed = await submit_chat(http, "gap-killed")
+        killed_read = LiveRead()
+        readers = [asyncio.create_task(follow(http, killed["stream_url"], killed_read, within_s=240))]
+        await killed_read.until(3)
+        kill(cluster.worker)
+        submitted = asyncio.get_running_loop().time()
+        backlog = [await submit_chat(http, f"gap-backlog-{index}") for index in range(BACKLOG_JOBS)]
+        reads = [LiveRead() for _ in backlog]
+        readers += [asyncio.create_task(follow(http, job["stream_url"], read, within_s=240))
+                    for job, read in zip(backlog, reads, strict=True)]
+        await asyncio.sleep(GAP_S)
+        cluster.worker = WorkerProcess(cluster.data / "w2", cluster.env)
+        cluster.processes.append(cluster.worker)
+        waits = await asyncio.gather(*(_queue_wait(read, submitted) for read in reads))
+        await asyncio.gather(*readers)
+        statuses = [(await http.get(f"/v1/chat/{job['job_id']}")).json() for job in [killed, *backlog]]
+    return WorkerGap(killed_read, statuses[0], reads, statuses[1:], waits)
+
+
+async def _queue_wait(read: LiveRead, submitted: float) -> float:
+    """Seconds from submission to the first event after `queued` (a worker took the job)."""
+    await read.until(2, within_s=240)
+    return asyncio.get_running_loop().time() - submitted
+
+
+async def test_a_worker_killed_mid_job_and_replaced_30_s_later_loses_nothing(worker_gap: WorkerGap) -> None:
+    """The client was reading the job's stream when its worker died. For 30 s and more no worker
+    exists: the client's connection stays open with a keepalive every 2 s (no error, no end). The
+    replacement redoes the job (attempt 2); the client sees the rest of the stream on the same
+    connection, every event once: the retry's first events were already in the log and are not
+    sent again."""
+    assert_every_event_once(worker_gap.killed)
+    assert worker_gap.killed_status["status"] == "succeeded" and worker_gap.killed_status["attempt"] == 2
+    assert worker_gap.killed.keepalives >= GAP_S / 2 / 2  # one every 2 s while nothing happened
+    assert worker_gap.killed.reconnects == 0
+
+
+async def test_a_60_s_queue_backlog_keeps_every_client_waiting_and_complete(worker_gap: WorkerGap) -> None:
+    """Jobs submitted while no worker runs wait in the queue, the last for more than 60 s. Each client
+    sees `queued`, then only keepalives on an open connection, then its whole stream to `done`, every
+    event once; each job ran once (attempt 1)."""
+    assert max(worker_gap.waits_s) >= 60.0, worker_gap.waits_s  # the scenario really had a 60 s backlog
+    for read in worker_gap.backlog:
+        assert_every_event_once(read)
+        assert read.reconnects == 0 and read.keepalives >= 10
+    assert [s["status"] for s in worker_gap.backlog_statuses] == ["succeeded"] * BACKLOG_JOBS
+    assert [s["attempt"] for s in worker_gap.backlog_statuses] == [1] * BACKLOG_JOBS
+
+
+async def test_a_replica_killed_mid_stream_costs_the_client_one_reconnect(cluster: Cluster) -> None:
+    """The replica serving a job's stream is killed (SIGKILL) mid-job. The client's connection drops;
+    it reconnects to the other replica with `Last-Event-ID` (as EventSource does) and gets exactly
+    the events after the last one it saw, to `done`. The job itself never noticed."""
+    async with client(cluster.replica_a.http_url) as http_a, client(cluster.replica_b.http_url) as http_b:
+        job = await submit_chat(http_a, "replica-killed")
+        read = LiveRead()
+        first = asyncio.create_task(follow(http_a, job["stream_url"], read))
+        await read.until(4)
+        kill(cluster.replica_a)
+        with pytest.raises(TimeoutError):  # the first replica is gone: that reader can only retry
+            await asyncio.wait_for(asyncio.shield(first), 3)
+        first.cancel()
+        seen = len(read.events)
+        await follow(http_b, job["stream_url"], read)
+        status = (await http_b.get(f"/v1/chat/{job['job_id']}")).json()
+    assert_every_event_once(read)
+    assert len(read.events) > seen and status["status"] == "succeeded" and status["attempt"] == 1
