@@ -236,9 +236,11 @@ async def _read_stream(http: httpx.AsyncClient, url: str) -> list[tuple[str, str
 
 
 async def _cycles(server: ServerProcess, options: SoakOptions, tally: Tally, deadline: float) -> None:
-    """`cycles` connections spread over the run, each hanging up at the first reply audio."""
-    pause = max(0.0, options.duration_s / max(options.cycles, 1) - 0.05)
+    """`cycles` connections spread evenly over the run, each hanging up at the first reply audio."""
+    interval = 0.95 * options.duration_s / max(options.cycles, 1)
+    started = time.monotonic()
     while tally.cycles + tally.cycle_failures < options.cycles and time.monotonic() < deadline:
+        await asyncio.sleep(max(0.0, started + interval * (tally.cycles + tally.cycle_failures) - time.monotonic()))
         try:
             async with asyncio.timeout(30), _realtime(server) as ws:
                 await _ask(ws, QUESTION)
@@ -247,7 +249,6 @@ async def _cycles(server: ServerProcess, options: SoakOptions, tally: Tally, dea
             tally.cycles += 1  # closed mid-response: the server must drop the reply and free the session
         except (OSError, TimeoutError, ValueError):
             tally.cycle_failures += 1
-        await asyncio.sleep(pause)
 
 
 def summarize(options: SoakOptions, samples: list[dict[str, Any]], tally: Tally) -> dict[str, Any]:
