@@ -191,7 +191,7 @@ def bench_soak(
     readers: Annotated[int, typer.Option(help="SSE readers following each job.")] = 3,
     cycles: Annotated[int, typer.Option(help="Connect/disconnect cycles, each hanging up mid-response.")] = 1000,
     sample_every: Annotated[float, typer.Option(help="Seconds between samples of the server process.")] = 10.0,
-    warmup: Annotated[float, typer.Option(help="Seconds of warm-up before memory growth is measured.")] = 60.0,
+    warmup: Annotated[float, typer.Option(help="Seconds of warm-up before memory growth is measured.")] = 300.0,
     engines: Annotated[str, typer.Option(help="fake (the server itself) or local (the real models).")] = "fake",
     output: Annotated[Path, typer.Option(help="Where the JSON results go (and the .svg plot).")] = Path(
         "bench/results/soak.json"),

@@ -49,7 +49,7 @@ class SoakOptions:
     readers: int = 3
     cycles: int = 1000
     sample_every_s: float = 10.0
-    warmup_s: float = 60.0
+    warmup_s: float = 300.0
     engines: str = "fake"
 
 
