@@ -199,6 +199,36 @@ def bench_webrtc(
     typer.echo(f"results written to {output} and {output.with_suffix('.svg')}")
 
 
+@bench_app.command("soak")
+def bench_soak(
+    duration: Annotated[float, typer.Option(help="Seconds under load (3600 for the README figure).")] = 600.0,
+    sessions: Annotated[int, typer.Option(help="Realtime sessions held open, each asking a turn every few s.")] = 8,
+    session_turns: Annotated[int, typer.Option(help="Turns before a session hangs up and reconnects (0: held "
+                                                    "for the whole run).")] = 0,
+    turn_every: Annotated[float, typer.Option(help="Seconds between a session's turns.")] = 3.0,
+    job_every: Annotated[float, typer.Option(help="Seconds between chat jobs.")] = 5.0,
+    readers: Annotated[int, typer.Option(help="SSE readers following each job.")] = 3,
+    cycles: Annotated[int, typer.Option(help="Connect/disconnect cycles, each hanging up mid-response.")] = 1000,
+    sample_every: Annotated[float, typer.Option(help="Seconds between samples of the server process.")] = 10.0,
+    warmup: Annotated[float, typer.Option(help="Seconds of warm-up before memory growth is measured.")] = 300.0,
+    engines: Annotated[str, typer.Option(help="fake (the server itself) or local (the real models).")] = "fake",
+    output: Annotated[Path, typer.Option(help="Where the JSON results go (and the .svg plot).")] = Path(
+        "bench/results/soak.json"),
+) -> None:
+    """Sessions, jobs, SSE readers and hang-ups mid-reply for a long time: memory, threads, file descriptors
+    and reply latency over time, and memory growth after the warm-up (target: flat within 5 %)."""
+    from talkline.bench.soak import SoakOptions, print_soak, run
+
+    if engines not in ("fake", "local"):
+        raise typer.BadParameter("fake or local", param_hint="--engines")
+    options = SoakOptions(duration_s=duration, sessions=sessions, session_turns=session_turns,
+                          turn_every_s=turn_every, job_every_s=job_every,
+                          readers=readers, cycles=cycles, sample_every_s=sample_every, warmup_s=warmup,
+                          engines=engines)
+    print_soak(run(options, output, say=typer.echo), say=typer.echo)
+    typer.echo(f"results written to {output} and {output.with_suffix('.svg')}")
+
+
 ServerUrl = Annotated[str | None, typer.Option(
     "--server", envvar="TALKLINE_URL", help="The server's URL (default: http://TALKLINE_HOST:TALKLINE_PORT).")]
 ApiKey = Annotated[str | None, typer.Option(

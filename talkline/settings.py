@@ -68,6 +68,7 @@ class Settings(BaseSettings):
     sse_keepalive_seconds: float = 15.0
     jobs_name_prefix: str = ""  # prefixes queue names, Redis keys and SQLite files (shared brokers, tests)
     job_lease_seconds: float = 30.0  # embedded queue: a job whose worker died is retaken after this
+    broker_publish_timeout_seconds: float = 30.0  # a submission waits this long for RabbitMQ (restarts), then 503
     worker_concurrency: int | None = None  # jobs per worker process; default: inference_workers
 
     # limits (README, "Limits and guarantees")

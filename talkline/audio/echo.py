@@ -8,6 +8,11 @@ delay means the "speech" is our echo, not the user interrupting.
 Both signals live on one timeline counted in microphone samples. `reference()` schedules played
 audio to start where the previous reference ended, or now if playback had gone quiet; that is
 how a client plays a buffer it receives faster than real time.
+
+Memory is bounded: the timeline only advances with microphone audio, so a session that speaks but
+does not stream its microphone (text turns, push-to-talk between presses) would otherwise keep
+every reply. At most `max_ahead_ms` of reference ahead of the microphone is kept; later audio is
+not scheduled (nothing compares against it until the microphone has caught up that far).
 """
 
 from __future__ import annotations
@@ -27,12 +32,14 @@ class EchoDetector:
     reverberant room 0.5-0.7, other speech (even in the same voice) about 0.2, silence 0.
     """
 
-    def __init__(self, rate: int = 16000, max_delay_ms: float = 800, window_ms: float = 512) -> None:
-        if rate <= 0 or max_delay_ms < 0 or window_ms <= 0:
-            raise ValueError("rate and window_ms must be positive and max_delay_ms not negative")
+    def __init__(self, rate: int = 16000, max_delay_ms: float = 800, window_ms: float = 512,
+                 max_ahead_ms: float = 120_000) -> None:
+        if rate <= 0 or max_delay_ms < 0 or window_ms <= 0 or max_ahead_ms <= 0:
+            raise ValueError("rate, window_ms and max_ahead_ms must be positive and max_delay_ms not negative")
         self.rate = rate
         self._max_delay = int(rate * max_delay_ms / 1000)
         self._window = int(rate * window_ms / 1000)
+        self._max_ahead = int(rate * max_ahead_ms / 1000)
         self._now = 0  # microphone samples received so far
         self._mic = np.zeros(0, dtype=np.float32)
         self._ref = np.zeros(0, dtype=np.float32)
@@ -49,7 +56,9 @@ class EchoDetector:
             gap = min(self._now - self._ref_end, self._window + self._max_delay)
             self._ref = np.concatenate([self._ref, np.zeros(gap, dtype=np.float32)])
             self._ref_start = self._now - len(self._ref)
-        self._ref = np.concatenate([self._ref, played])
+        room = self._now + self._max_ahead - self._ref_end
+        if room > 0:
+            self._ref = np.concatenate([self._ref, played[:room]])
         self._trim_reference()
 
     def interrupt(self) -> None:

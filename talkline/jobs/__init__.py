@@ -6,7 +6,15 @@ Distributed: RabbitMQ queue (`broker_url`), Redis Streams event log (`redis_url`
 """
 
 from talkline.jobs.backends import Backends, create_backends
-from talkline.jobs.errors import EnqueueError, InvalidEventId, JobClosed, JobError, JobFailed, JobNotFound
+from talkline.jobs.errors import (
+    EnqueueError,
+    EventLogUnavailable,
+    InvalidEventId,
+    JobClosed,
+    JobError,
+    JobFailed,
+    JobNotFound,
+)
 from talkline.jobs.job import (
     MAX_AUDIO_BYTES,
     TERMINAL_EVENTS,
@@ -25,8 +33,8 @@ from talkline.jobs.submission import get_owned_job, owned_by, submit_job
 from talkline.jobs.worker import JobEvents, JobHandler, Worker
 
 __all__ = [
-    "MAX_AUDIO_BYTES", "TERMINAL_EVENTS", "Backends", "Delivery", "EnqueueError", "EventLog", "InvalidEventId",
-    "Job", "JobClosed", "JobError", "JobEvent", "JobEvents", "JobFailed", "JobHandler", "JobNotFound",
+    "MAX_AUDIO_BYTES", "TERMINAL_EVENTS", "Backends", "Delivery", "EnqueueError", "EventLog", "EventLogUnavailable",
+    "InvalidEventId", "Job", "JobClosed", "JobError", "JobEvent", "JobEvents", "JobFailed", "JobHandler", "JobNotFound",
     "JobOutcome", "JobQueue", "JobRecord", "JobStatus", "Worker", "build_worker", "create_backends",
     "get_owned_job", "in_process_worker", "is_job_id", "job_event_stream", "new_job_id", "owned_by",
     "run_worker", "submit_job",

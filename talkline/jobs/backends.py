@@ -40,7 +40,9 @@ def create_backends(settings: Any, *, name_prefix: str | None = None) -> Backend
     broker_url: str | None = getattr(settings, "broker_url", None)
     redis_url: str | None = getattr(settings, "redis_url", None)
     queue: JobQueue = (
-        RabbitJobQueue(broker_url, queue_name=f"{prefix}voice.process") if broker_url
+        RabbitJobQueue(broker_url, queue_name=f"{prefix}voice.process",
+                       publish_timeout_s=float(getattr(settings, "broker_publish_timeout_seconds", 30.0)))
+        if broker_url
         else SqliteJobQueue(data_dir / f"{prefix}jobs-queue.db",
                             lease_s=float(getattr(settings, "job_lease_seconds", 30.0))))
     events: EventLog = (

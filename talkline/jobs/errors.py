@@ -11,6 +11,12 @@ class EnqueueError(JobError):
     """The job could not be stored or queued (broker or database unavailable): answer 503."""
 
 
+class EventLogUnavailable(JobError):
+    """The event log's store cannot be reached right now (connection refused, reset or timed out).
+
+    Readers retry: an SSE stream keeps its client with keepalives until the store answers again."""
+
+
 class JobNotFound(JobError, LookupError):
     """No such job for this caller: unknown, expired, malformed id, or owned by someone else."""
 

@@ -5,7 +5,12 @@ Topology, declared idempotently by every publisher and consumer:
   `dlx.voice.process`   direct exchange; dead-lettered messages keep their routing key
   `dlq.voice.process`   durable queue bound to it: jobs that failed their last attempt
 
-Publishing waits for the broker's confirm (mandatory, so an unroutable message fails too).
+Publishing waits for the broker's confirm (mandatory, so an unroutable message fails too). A
+publish that fails because the connection is gone (a broker restart) is retried on a new channel
+once the robust connection is back, until `publish_timeout_s` has passed; a message the broker
+refused (nack, returned) is not retried. A confirm lost with the connection can mean the message
+was queued after all, so a retried publish may queue a job twice: delivery is at least once, and
+the event log's idempotent appends and single terminal event keep each job's stream exactly once.
 Consumers take at most `prefetch` unacked messages; the worker acks after the terminal event is
 written, nacks with requeue to retry and rejects without requeue to dead-letter. A consumer that
 dies leaves its messages unacked, so RabbitMQ redelivers them to another consumer.
@@ -19,10 +24,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue, AbstractRobustConnection
+from aio_pika.exceptions import DeliveryError, PublishError
 
 from talkline.jobs.errors import EnqueueError
 from talkline.jobs.job import Job
@@ -33,27 +40,48 @@ log = logging.getLogger(__name__)
 
 class RabbitJobQueue:
     def __init__(self, url: str, *, queue_name: str = "voice.process", connect_timeout_s: float = 5.0,
-                 publish_timeout_s: float = 10.0) -> None:
+                 publish_timeout_s: float = 30.0, reconnect_s: float = 1.0) -> None:
         self._url = url
         self.queue_name = queue_name
         self.dead_letter_exchange = f"dlx.{queue_name}"
         self.dead_letter_queue = f"dlq.{queue_name}"
         self._connect_timeout_s = connect_timeout_s
         self._publish_timeout_s = publish_timeout_s
+        self._reconnect_s = reconnect_s
         self._connection: AbstractRobustConnection | None = None
         self._publish_channel: AbstractChannel | None = None
         self._connect_lock = asyncio.Lock()
         self._publisher_lock = asyncio.Lock()
 
     async def publish(self, job: Job) -> None:
+        """Returns once the broker confirmed the job; raises EnqueueError (the caller answers 503)
+        when it refused it, or when it could not be reached within `publish_timeout_s`."""
         message = aio_pika.Message(job.to_wire(), delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
                                    message_id=job.id, content_type="application/x-talkline-job")
+        deadline = time.monotonic() + self._publish_timeout_s
+        while True:
+            try:
+                await self._publish_once(message, deadline)
+                return
+            except (DeliveryError, PublishError) as exc:  # nacked or returned: retrying changes nothing
+                raise EnqueueError(f"the broker refused job {job.id} ({type(exc).__name__})") from exc
+            except Exception as exc:  # the connection or channel went away: retry on a new one
+                if time.monotonic() + self._reconnect_s >= deadline:
+                    raise EnqueueError(f"the broker did not take job {job.id} ({type(exc).__name__})") from exc
+                log.warning("publishing job %s failed (%s); retrying in %g s", job.id, type(exc).__name__,
+                            self._reconnect_s)
+                await asyncio.sleep(self._reconnect_s)
+
+    async def _publish_once(self, message: aio_pika.Message, deadline: float) -> None:
+        channel = await self._publisher()
         try:
-            channel = await self._publisher()
             await channel.default_exchange.publish(message, routing_key=self.queue_name, mandatory=True,
-                                                   timeout=self._publish_timeout_s)
-        except Exception as exc:  # whatever the cause, the job is not queued: the caller answers 503
-            raise EnqueueError(f"the broker did not take job {job.id} ({type(exc).__name__})") from exc
+                                                   timeout=max(0.1, deadline - time.monotonic()))
+        except (DeliveryError, PublishError):
+            raise
+        except Exception:
+            self._publish_channel = None  # the next attempt opens a new channel
+            raise
 
     async def consume(self, prefetch: int) -> AsyncIterator[Delivery]:
         # The channel stays open after the consumer stops: deliveries still running ack on it.
@@ -78,7 +106,8 @@ class RabbitJobQueue:
     async def _connect(self) -> AbstractRobustConnection:
         async with self._connect_lock:
             if self._connection is None:
-                self._connection = await aio_pika.connect_robust(self._url, timeout=self._connect_timeout_s)
+                self._connection = await aio_pika.connect_robust(self._url, timeout=self._connect_timeout_s,
+                                                                 reconnect_interval=self._reconnect_s)
             return self._connection
 
     async def _publisher(self) -> AbstractChannel:

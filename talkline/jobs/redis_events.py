@@ -6,6 +6,13 @@ only when its seq is above the stream's last one; a retried attempt re-emitting 
 writes nothing twice, in one round trip and without a separate marker key that could expire or
 drift from the stream. The same script refuses appends after the terminal event.
 
+Connections: a blocking `XREAD` must end before the socket times out, or redis-py drops the
+connection mid-command (its default socket timeout, 5 s, is shorter than an SSE keepalive). `wait`
+therefore blocks at most `MAX_BLOCK_S`, the socket timeout is that plus a margin, and every command
+is retried over a reconnect for a few seconds, so a Redis restart (with AOF persistence) is ridden
+out by writers and readers alike. When Redis stays away longer, commands raise EventLogUnavailable.
+All scripts are idempotent except `_START`, whose retry after a lost reply counts one attempt twice.
+
 Retention: every write sets the TTL of both keys to `retention_s`, so a job's keys live until
 `retention_s` after its last event. Both keys share a hash tag (`{job_…}`), so the scripts also
 work on Redis Cluster.
@@ -17,11 +24,16 @@ import json
 import math
 import re
 import time
+from collections.abc import Awaitable
 from typing import Any
 
 import redis.asyncio as redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from talkline.jobs.errors import InvalidEventId, JobClosed, JobNotFound
+from talkline.jobs.errors import EventLogUnavailable, InvalidEventId, JobClosed, JobNotFound
 from talkline.jobs.job import (
     Job,
     JobEvent,
@@ -36,6 +48,11 @@ from talkline.jobs.job import (
 
 _EVENT_ID = re.compile(r"[0-9]{1,18}-[0-9]{1,18}")
 _NOT_FOUND, _CLOSED, _DUPLICATE = -2, -1, 0
+MAX_BLOCK_S = 30.0  # longest blocking XREAD; `wait` asks for no more than this
+SOCKET_TIMEOUT_S = MAX_BLOCK_S + 10.0  # a reply to the longest XREAD still arrives in time
+CONNECT_TIMEOUT_S = 5.0
+RETRY_BUDGET_S = 10.0  # a command keeps retrying over reconnects for about this long
+_UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 _TOP_SEQ = """
 local function top_seq(stream)
@@ -86,7 +103,7 @@ return redis.call('HGETALL', KEYS[1])
 
 class RedisEventLog:
     def __init__(self, url: str, retention_s: float, *, namespace: str = "talkline") -> None:
-        self._redis = redis.Redis.from_url(url, decode_responses=True, protocol=2)
+        self._redis = event_log_client(url)
         self._ttl_s = max(1, math.ceil(retention_s))
         self._namespace = namespace
         self._append = self._redis.register_script(_APPEND)
@@ -110,17 +127,17 @@ class RedisEventLog:
         return record
 
     async def get_job(self, job_id: str) -> JobRecord | None:
-        fields = await self._redis.hgetall(self._keys(job_id)[0])
+        fields = await _reachable(self._redis.hgetall(self._keys(job_id)[0]))
         return _record(fields) if fields else None
 
     async def start_attempt(self, job_id: str) -> JobRecord | None:
-        flat = await self._start(keys=self._keys(job_id), args=[time.time(), self._ttl_s])
+        flat = await _reachable(self._start(keys=self._keys(job_id), args=[time.time(), self._ttl_s]))
         return _record(dict(zip(flat[::2], flat[1::2], strict=True))) if flat else None
 
     async def append(self, job_id: str, seq: int, type: str, data: dict[str, Any]) -> str | None:
         check_event(seq, type)
-        reply = await self._append(keys=self._keys(job_id),
-                                   args=[seq, type, dump_data(data), time.time(), self._ttl_s])
+        reply = await _reachable(self._append(keys=self._keys(job_id),
+                                              args=[seq, type, dump_data(data), time.time(), self._ttl_s]))
         if reply == _NOT_FOUND:
             raise JobNotFound(f"no job {job_id}")
         if reply == _CLOSED:
@@ -129,21 +146,22 @@ class RedisEventLog:
 
     async def finish(self, job_id: str, outcome: JobOutcome) -> bool:
         field = "result" if outcome.status is JobStatus.SUCCEEDED else "error"
-        reply = await self._finish(keys=self._keys(job_id), args=[
-            outcome.status.value, outcome.event_type, dump_data(outcome.data), time.time(), self._ttl_s, field])
+        reply = await _reachable(self._finish(keys=self._keys(job_id), args=[
+            outcome.status.value, outcome.event_type, dump_data(outcome.data), time.time(), self._ttl_s, field]))
         if reply == _NOT_FOUND:
             raise JobNotFound(f"no job {job_id}")
         return reply != _DUPLICATE
 
     async def read(self, job_id: str, after: str | None = None, limit: int = 500) -> list[JobEvent]:
         start = f"({self.check_event_id(after)}" if after else "-"
-        entries = await self._redis.xrange(self._keys(job_id)[1], min=start, max="+", count=limit)
+        entries = await _reachable(self._redis.xrange(self._keys(job_id)[1], min=start, max="+", count=limit))
         return [_event(entry_id, fields) for entry_id, fields in entries]
 
     async def wait(self, job_id: str, after: str | None, max_wait_s: float, limit: int = 500) -> list[JobEvent]:
         stream = self._keys(job_id)[1]
         cursor = self.check_event_id(after) if after else "0-0"
-        reply = await self._redis.xread({stream: cursor}, count=limit, block=max(1, round(max_wait_s * 1000)))
+        block_ms = max(1, round(min(max_wait_s, MAX_BLOCK_S) * 1000))
+        reply = await _reachable(self._redis.xread({stream: cursor}, count=limit, block=block_ms))
         return [_event(entry_id, fields) for _, entries in reply for entry_id, fields in entries]
 
     def check_event_id(self, event_id: str) -> str:
@@ -156,6 +174,24 @@ class RedisEventLog:
 
     async def close(self) -> None:
         await self._redis.aclose()
+
+
+def event_log_client(url: str) -> redis.Redis:
+    """A client whose socket outlives the longest blocking read, and that retries a command over
+    reconnects (backoff 0.05 s doubling to 1 s) for about RETRY_BUDGET_S before giving up."""
+    backoff = ExponentialBackoff(cap=1.0, base=0.05)
+    return redis.Redis.from_url(
+        url, decode_responses=True, protocol=2, socket_timeout=SOCKET_TIMEOUT_S,
+        socket_connect_timeout=CONNECT_TIMEOUT_S, socket_keepalive=True, health_check_interval=15,
+        retry=Retry(backoff, retries=round(RETRY_BUDGET_S) + 4,
+                    supported_errors=(RedisConnectionError, RedisTimeoutError, OSError)))
+
+
+async def _reachable(command: Awaitable[Any]) -> Any:
+    try:
+        return await command
+    except _UNREACHABLE as exc:
+        raise EventLogUnavailable(f"the Redis event log is unreachable ({type(exc).__name__})") from exc
 
 
 def _record_fields(record: JobRecord) -> dict[str, str | int | float]:

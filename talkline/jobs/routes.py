@@ -21,7 +21,7 @@ from talkline.auth.identity import AuthError, Caller
 from talkline.engines.pool import InferencePool
 from talkline.http_errors import ApiError
 from talkline.jobs.backends import Backends
-from talkline.jobs.errors import EnqueueError, InvalidEventId, JobNotFound
+from talkline.jobs.errors import EnqueueError, EventLogUnavailable, InvalidEventId, JobNotFound
 from talkline.jobs.job import Job, JobRecord
 from talkline.jobs.sse import job_event_stream
 from talkline.jobs.submission import get_owned_job, submit_job
@@ -132,6 +132,8 @@ async def _owned(backends: Backends, job_id: str, who: Caller, session_id: str |
     except JobNotFound:
         hint = " (anonymous callers pass their session_id)" if who.kind == "anonymous" else ""
         raise ApiError(404, f"no job '{job_id}'{hint}", code="job_not_found", param="job_id") from None
+    except EventLogUnavailable:
+        raise ApiError(503, "the job store is unreachable; try again shortly", code="event_log_unavailable") from None
 
 
 def _owner(who: Caller, session_id: str | None) -> str:

@@ -2,10 +2,16 @@
 
 Messages are written at hang-up rather than as they happen because an assistant message changes
 after it is spoken: a barge-in truncates it to what the user actually heard.
+
+The transcript is written in one idempotent transaction. When the database is unreachable (a
+restart, a failover) the first attempt fails fast and the write is retried in the background for
+up to SAVE_RETRY_S, so the hang-up is not held up and a retry never stores a message twice.
 """
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import logging
 import time
 from collections.abc import Mapping
@@ -17,6 +23,10 @@ from talkline.realtime.conversation import Conversation, message_text
 from talkline.store import Store, TimedMessage
 
 log = logging.getLogger(__name__)
+
+SAVE_RETRY_S = 120.0
+RETRY_PAUSES_S = (0.5, 1.0, 2.0, 5.0)
+_retrying: set[asyncio.Task[None]] = set()  # transcripts still being written after their call ended
 
 
 class CallRecorder:
@@ -57,12 +67,49 @@ class CallRecorder:
         if not messages:
             return
         created = datetime.now(UTC) - timedelta(seconds=self.now())
-        try:
-            await store.transcripts.create(owner, profile, session_id=session_id, conversation_id=session_id,
+
+        async def record() -> None:
+            await store.transcripts.record(owner, profile, session_id, messages, session_id=session_id,
                                            created_at=created, metadata={"surface": "realtime", **dict(options)})
-            await store.transcripts.append(owner, session_id, messages)
-            await store.transcripts.end(owner, session_id)
-            if finish is not None:
+
+        try:
+            await record()
+        except Exception as exc:
+            log.warning("storing the transcript of %s failed (%s); retrying in the background", session_id,
+                        type(exc).__name__)
+            task = asyncio.create_task(_retry(record, session_id, self._finisher(store, owner, session_id, options,
+                                                                                 finish)))
+            _retrying.add(task)
+            task.add_done_callback(_retrying.discard)
+            return
+        await self._finisher(store, owner, session_id, options, finish)()
+
+    @staticmethod
+    def _finisher(store: Store, owner: str, session_id: str, options: Mapping[str, Any], finish: Any) -> Any:
+        async def run() -> None:
+            if finish is None:
+                return
+            try:
                 await finish(store, owner, session_id, options)
+            except Exception:
+                log.exception("finishing the call %s failed", session_id)
+
+        return run
+
+
+async def _retry(record: Any, session_id: str, then: Any) -> None:
+    """Retries `record` with growing pauses for up to SAVE_RETRY_S, then runs `then`."""
+    deadline = time.monotonic() + SAVE_RETRY_S
+    for attempt in itertools.count():
+        await asyncio.sleep(RETRY_PAUSES_S[min(attempt, len(RETRY_PAUSES_S) - 1)])
+        try:
+            await record()
         except Exception:
-            log.exception("storing the transcript of %s failed", session_id)
+            if time.monotonic() >= deadline:
+                log.exception("the transcript of %s could not be stored within %g s; it is lost", session_id,
+                              SAVE_RETRY_S)
+                return
+            continue
+        log.info("the transcript of %s was stored after %d retries", session_id, attempt + 1)
+        await then()
+        return

@@ -33,6 +33,25 @@ class Transcripts:
             session.add(row)
         return summary_of(row)
 
+    async def record(self, owner: str, profile: str, conversation_id: str, messages: Sequence[TimedMessage], *,
+                     session_id: str | None = None, metadata: Mapping[str, Any] | None = None,
+                     created_at: datetime | None = None, ended_at: datetime | None = None) -> bool:
+        """Store a whole, ended conversation in one transaction; idempotent by `conversation_id`.
+
+        Returns False, writing nothing, when that conversation is already stored, so a caller may
+        retry after a failure whose outcome it could not see (a connection lost at commit) without
+        ever storing a message twice."""
+        async with self._sessions.begin() as session:
+            if await session.get(ConversationRow, conversation_id) is not None:
+                return False
+            session.add(ConversationRow(id=conversation_id, owner=owner, profile=profile, session_id=session_id,
+                                        created_at=utc(created_at or datetime.now(UTC)),
+                                        ended_at=utc(ended_at or datetime.now(UTC)), meta=dict(metadata or {})))
+            await session.flush()  # the conversation row first: the messages reference it
+            session.add_all(MessageRow(conversation_id=conversation_id, role=m.role, text=m.text,
+                                       started_at=m.started_at, ended_at=m.ended_at) for m in messages)
+        return True
+
     async def append(self, owner: str, conversation_id: str, messages: Sequence[TimedMessage]) -> None:
         async with self._sessions.begin() as session:
             await owned_conversation(session, owner, conversation_id)

@@ -113,3 +113,15 @@ def test_interrupt_forgets_audio_that_was_never_played(voices: tuple[np.ndarray,
         results[cut] = scores(delayed(second, 150, 0.3), second, ahead=True, detector=detector)
     assert np.median(results[True]) > 0.9
     assert np.median(results[False]) < 0.4
+
+
+def test_reference_audio_stays_bounded_when_the_microphone_is_silent_for_good() -> None:
+    """Text turns (no microphone audio) used to keep every reply's audio for the whole session."""
+    detector = EchoDetector(rate=16000, max_ahead_ms=2000)
+    second_of_speech = (np.sin(np.arange(16000) / 7) * 8000).astype("<i2").tobytes()
+    for _ in range(30):
+        detector.reference(second_of_speech)
+    assert len(detector._ref) <= 2 * 16000
+    detector.similarity(bytes(640))  # the microphone starts: the timeline advances and room returns
+    detector.reference(second_of_speech)
+    assert len(detector._ref) <= 2 * 16000 + 320

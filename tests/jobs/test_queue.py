@@ -118,7 +118,7 @@ async def test_sqlite_lease_is_renewed_while_the_job_runs(tmp_path: Path) -> Non
 
 
 async def test_publishing_to_an_unreachable_broker_raises_enqueue_error() -> None:
-    queue = RabbitJobQueue("amqp://guest:guest@127.0.0.1:1/", connect_timeout_s=3)
+    queue = RabbitJobQueue("amqp://guest:guest@127.0.0.1:1/", connect_timeout_s=3, publish_timeout_s=2)
     try:
         with pytest.raises(EnqueueError):
             await queue.publish(chat_job())

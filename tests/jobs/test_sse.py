@@ -79,3 +79,28 @@ async def test_an_unknown_job_stream_ends_at_once(event_log: EventLog) -> None:
 async def test_a_foreign_last_event_id_is_refused_before_streaming(event_log: EventLog) -> None:
     with pytest.raises(InvalidEventId):
         job_event_stream(event_log, "job_" + "3" * 32, "not-an-id\n", keepalive_s=5)
+
+
+async def test_a_redis_stream_outlives_a_quiet_queue_longer_than_the_socket_timeout(
+        redis_events: EventLog) -> None:
+    """Regression (issue 13, defect 1): a job waits in the queue for 7 s (no worker yet) while the
+    stream blocks in XREAD for 6.5 s at a time, longer than redis-py's default 5 s socket timeout.
+    The client sees keepalives while it waits, then every event exactly once and the terminal one."""
+    job = chat_job()
+    await redis_events.create_job(job)
+    stream = job_event_stream(redis_events, job.id, None, keepalive_s=6.5)
+    reading = asyncio.create_task(collect_within(stream, 40))
+    await asyncio.sleep(7.0)  # the queue is quiet: no worker took the job yet
+    for seq in range(1, 4):
+        await redis_events.append(job.id, seq, "token", {"content": f"t{seq}", "seq": seq})
+    await redis_events.finish(job.id, JobOutcome.done({"text": "t1t2t3"}))
+    messages = await reading
+    events = [message for message in messages if message.comment is None]
+    assert [message.event for message in events] == ["queued", "token", "token", "token", "done"]
+    assert len({message.id for message in events}) == len(events)
+    assert any(message.comment == "keepalive" for message in messages[1:2]), "no keepalive while queued"
+
+
+async def collect_within(stream, seconds: float) -> list[ServerSentEvent]:
+    async with asyncio.timeout(seconds):
+        return [message async for message in stream]

@@ -29,7 +29,7 @@ async def test_submit_records_the_job_as_queued_and_enqueues_it(event_log: Event
 
 
 async def test_a_job_the_broker_cannot_take_is_never_reported_queued(event_log: EventLog) -> None:
-    unreachable = RabbitJobQueue("amqp://guest:guest@127.0.0.1:1/", connect_timeout_s=3)
+    unreachable = RabbitJobQueue("amqp://guest:guest@127.0.0.1:1/", connect_timeout_s=3, publish_timeout_s=2)
     job = chat_job()
     try:
         with pytest.raises(EnqueueError):

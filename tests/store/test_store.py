@@ -46,6 +46,17 @@ async def test_a_transcript_round_trip(store: Store) -> None:
         ("assistant", "라벨을 떼고 버리세요.", 4.5, 6.0)]
 
 
+async def test_recording_a_whole_conversation_is_idempotent(store: Store) -> None:
+    """The recorder retries after a failure it could not see the outcome of: the second write stores nothing."""
+    messages = [msg("user", "Where do batteries go?", 0.0, 1.5), msg("assistant", "To the collection box.", 1.9, 3.0)]
+    assert await store.transcripts.record("alice", "eco", "sess_rec", messages, session_id="sess_rec",
+                                          created_at=T0, ended_at=T0 + timedelta(seconds=3))
+    assert not await store.transcripts.record("alice", "eco", "sess_rec", messages, session_id="sess_rec")
+    conversation = await store.transcripts.get("alice", "sess_rec")
+    assert [m.text for m in conversation.messages] == [m.text for m in messages]
+    assert conversation.ended_at == T0 + timedelta(seconds=3)
+
+
 async def test_messages_come_back_in_spoken_order(store: Store) -> None:
     conversation = await store.transcripts.create("alice", "practice")
     # the user's transcript arrives after the reply that followed it started

@@ -91,7 +91,8 @@ async def test_a_worker_killed_mid_job_loses_nothing(deployment: dict) -> None:
 
 
 async def test_a_broker_that_cannot_take_jobs_answers_503(tmp_path: Path) -> None:
-    env = distributed_env(tmp_path) | {"TALKLINE_BROKER_URL": "amqp://guest:guest@127.0.0.1:1/"}
+    env = distributed_env(tmp_path) | {"TALKLINE_BROKER_URL": "amqp://guest:guest@127.0.0.1:1/",
+                                     "TALKLINE_BROKER_PUBLISH_TIMEOUT_SECONDS": "2"}
     with talkline_server(tmp_path / "nobroker", env) as server:
         async with client(server) as http:
             response = await http.post("/v1/chat", json={"session_id": "x", "message": "hello"})
