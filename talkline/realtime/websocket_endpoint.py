@@ -1,5 +1,6 @@
 """The `/v1/realtime` WebSocket: handshake (auth, dialect, subprotocol, profile), admission, session.
 
+`?speculate=off` (or `on`) overrides the server's `speculative_replies` for one session (a Talkline extension).
 A profile whose engines name an upstream Realtime service (`[profiles.NAME.realtime] kind = "relay"`)
 is served by a RelaySession; every other by the local RealtimeSession.
 """
@@ -25,7 +26,8 @@ from talkline.realtime.transport import WebSocketTransport
 
 log = logging.getLogger(__name__)
 
-RESERVED_QUERY = {"model", "api-key", "call_id", "intent"}
+RESERVED_QUERY = {"model", "api-key", "call_id", "intent", "speculate"}
+SWITCH = {"1": True, "true": True, "on": True, "0": False, "false": False, "off": False}
 POLICY_VIOLATION, TRY_AGAIN_LATER = 1008, 1013
 
 
@@ -56,6 +58,10 @@ def realtime_router(services: Callable[[Profile], RealtimeServices], profiles: P
         except ValueError as exc:
             await refusal.send(INVALID_API_KEY, str(exc), param="model")
             return
+        speculate = websocket.query_params.get("speculate")
+        if speculate is not None and speculate.lower() not in SWITCH:
+            await refusal.send("invalid_value", "speculate must be on or off", param="speculate")
+            return
         options = {k: v for k, v in websocket.query_params.items() if k not in RESERVED_QUERY}
         options.update(caller.options)
         try:
@@ -68,7 +74,7 @@ def realtime_router(services: Callable[[Profile], RealtimeServices], profiles: P
                 SESSIONS.inc()
                 try:
                     await _session(websocket, services(profile), registered, profile, caller, beta=beta,
-                                   options=options).run()
+                                   options=options, speculate=SWITCH.get((speculate or "").lower())).run()
                 finally:
                     SESSIONS.dec()
         except SessionLimitReached as exc:
@@ -79,14 +85,16 @@ def realtime_router(services: Callable[[Profile], RealtimeServices], profiles: P
 
 
 def _session(websocket: WebSocket, services: RealtimeServices, registered: Profile, profile: Profile,
-             caller: Caller, *, beta: bool, options: dict[str, str]) -> RealtimeSession | RelaySession:
+             caller: Caller, *, beta: bool, options: dict[str, str], speculate: bool | None = None
+             ) -> RealtimeSession | RelaySession:
     """The relay if the registered profile names an upstream (variants made by options keep its engines)."""
     transport = WebSocketTransport(websocket)
     upstream = registered.engines.relay
     if upstream is not None:
         return RelaySession(transport, RelayServices(services.settings, services.store), upstream, profile, caller,
                             beta=beta, options=options)
-    return RealtimeSession(transport, services, profile, caller, beta=beta, router=event_router, options=options)
+    return RealtimeSession(transport, services, profile, caller, beta=beta, router=event_router, options=options,
+                           speculate=speculate)
 
 
 def _model(requested: str | None, caller: Caller, profiles: ProfileRegistry) -> str | None:
