@@ -36,6 +36,7 @@ class TurnResult:
     cut_in: bool = False  # the turn was ended before the speaker had finished
     transcript: str = ""
     error: str = ""
+    speculation: dict[str, float] = field(default_factory=dict)  # the server's speculative replies in this turn
 
 
 def split_from_speech_end(end_of_turn_ms: float, server: dict[str, float], total_ms: float | None
