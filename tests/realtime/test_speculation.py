@@ -23,6 +23,7 @@ from talkline.profiles.base import Profile
 from tests.realtime_client import collect, of_type, stream_audio, types
 from tests.servers import LiveServer, live_server
 
+SILENCE_MS = 1200  # that ends the turn: time for the speculation on a busy machine (the pause in `said` is shorter)
 ran: list[str] = []
 tools = ToolRegistry()
 LOCATION = {"type": "function", "name": "get_location", "description": "Where the phone is",
@@ -71,7 +72,7 @@ async def server(tmp_path_factory: pytest.TempPathFactory, fake_engines: Engines
 
 def said(*parts: str, pause_ms: float = 300) -> Pcm:
     """The user's words, with a pause between the parts (longer than the early-transcription point,
-    shorter than the 500 ms silence that ends the turn)."""
+    shorter than the silence that ends the turn)."""
     audio = fake_speech(parts[0])
     for part in parts[1:]:
         audio = audio + Pcm.silence(pause_ms, audio.rate) + fake_speech(part)
@@ -85,15 +86,16 @@ async def call(server: LiveServer, audio: Pcm, *, speculate: str = "on", tools: 
     client = AsyncOpenAI(base_url=server.http_url + "/v1", api_key="x", websocket_base_url=server.ws_url + "/v1")
     ran.clear()
     async with client.realtime.connect(model="speculating", extra_query={"speculate": speculate}) as conn:
-        await conn.session.update(session={"type": "realtime", "tools": tools or [], "audio": {
-            "input": {"transcription": {"model": "whisper-1"}}}})
+        await conn.session.update(session={"type": "realtime", "tools": tools or [], "audio": {"input": {
+            "transcription": {"model": "whisper-1"},
+            "turn_detection": {"type": "server_vad", "silence_duration_ms": SILENCE_MS}}}})
         done = asyncio.create_task(collect(conn, lambda e: e.type == "response.done", timeout=20))
         await stream_audio(conn, audio)
         checkpoint = list(ran)
         if checkpoint_after_ms is not None:
             await stream_audio(conn, Pcm.silence(checkpoint_after_ms, audio.rate))
             checkpoint = list(ran)
-        await stream_audio(conn, Pcm.silence(1000, audio.rate))
+        await stream_audio(conn, Pcm.silence(SILENCE_MS + 500, audio.rate))
         events = await done
     return events, checkpoint
 
@@ -132,7 +134,7 @@ async def test_when_the_user_goes_on_the_speculation_leaves_no_trace(server: Liv
 
 
 async def test_speculation_stops_at_a_tool_that_is_not_read_only(server: LiveServer) -> None:
-    events, before_commit = await call(server, said("lookup and book the sofa"), checkpoint_after_ms=300)
+    events, before_commit = await call(server, said("lookup and book the sofa"), checkpoint_after_ms=800)
     assert before_commit == ["look_up"]  # read-only: run ahead; the booking waits for the commit
     assert ran == ["look_up", "book_pickup"]  # each once: the look-up ahead was the reply's
     names = [e.name for e in of_type(events, "response.function_call_arguments.done")]
