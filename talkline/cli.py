@@ -114,8 +114,8 @@ app.add_typer(bench_app, name="bench")
 def bench_latency(
     turns: Annotated[int, typer.Option(help="Turns per mode.")] = 24,
     silence_ms: Annotated[int, typer.Option(help="server_vad silence_duration_ms.")] = 500,
-    modes: Annotated[str, typer.Option(help="Comma-separated: realtime, rest, semantic, korean, paused, pipecat.")
-                     ] = "realtime,rest,semantic,korean,paused,pipecat",
+    modes: Annotated[str, typer.Option(help="Comma-separated: realtime, unspeculated, rest, semantic, korean, paused, pipecat.")
+                     ] = "realtime,unspeculated,rest,semantic,korean,paused,pipecat",
     pipecat_python: Annotated[Path | None, typer.Option(
         help="Python of the pipecat environment (bench/pipecat/requirements.txt); the pipecat mode runs only "
              "with it.")] = None,

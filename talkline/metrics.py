@@ -14,6 +14,11 @@ RESPONSES = Counter("talkline_responses_total", "Responses by final status", ["s
 TOOL_CALLS = Counter("talkline_tool_calls_total", "Server tool calls", ["tool", "ok"])
 ERRORS = Counter("talkline_errors_total", "Errors sent to clients", ["surface", "code"])
 JOBS = Counter("talkline_jobs_total", "Finished jobs by outcome", ["kind", "status"])
+SPECULATIVE_REPLIES = Counter("talkline_speculative_replies_total",
+                              "Replies prepared at the user's pause, by outcome (used, or discarded and why)",
+                              ["outcome"])
+SPECULATIVE_AUDIO_DISCARDED = Counter("talkline_speculative_audio_discarded_seconds_total",
+                                      "Seconds of reply audio synthesised speculatively and thrown away")
 BARGE_INS = Counter("talkline_barge_ins_total", "User speech during a reply", ["outcome"])
 
 RELAY_BUCKETS = (0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0)

@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     vad_silence_duration_ms: int = 500
     interrupt_min_speech_ms: int = 600  # Piper and espeak backchannels measured 320-480 ms of speech
     early_transcription: bool = True  # transcribe at the first pause, before the silence timeout ends the turn
+    speculative_replies: bool = True  # prepare the reply at that pause, shown only if the turn ends there
     audio_lead_ms: int = 1500  # how far reply audio may run ahead of the client's playback
 
     # voice jobs

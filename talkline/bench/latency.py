@@ -4,7 +4,9 @@ Utterances are trimmed to their voiced part and streamed at real-time pace in 20
 clock starts at the last voiced sample (see talkline/bench/turns.py). Modes, all in one run, turns
 interleaved so every mode sees the same machine load:
 
-- `realtime`: English questions over the Realtime WebSocket, server_vad (`silence_duration_ms`).
+- `realtime`: English questions over the Realtime WebSocket, server_vad (`silence_duration_ms`), with
+  speculative replies (the server's default).
+- `unspeculated`: the same with speculative replies off for the session (`?speculate=off`).
 - `rest`: the same questions as transcription → chat completion → speech, one request after another.
 - `semantic`: the same questions with `semantic_vad` (the end-of-turn model judges each pause).
 - `korean`: espeak-ng Korean questions to `eco` and `practice`, and the real recorded clip, server_vad.
@@ -27,6 +29,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import numpy as np
 
 from talkline.audio import resample
@@ -52,7 +55,8 @@ from talkline.bench.turns import STAGES, TurnResult, Utterance
 
 RATE = 24000
 PAUSE_MS = 800  # the pause inserted mid-sentence: longer than server_vad's 500 ms silence
-ALL_MODES = ("realtime", "rest", "semantic", "korean", "paused", "pipecat")
+ALL_MODES = ("realtime", "unspeculated", "rest", "semantic", "korean", "paused", "pipecat")
+SPECULATION_METRICS = ("talkline_speculative_replies", "talkline_speculative_audio_discarded_seconds")
 SEMANTIC = {"type": "semantic_vad", "eagerness": "auto"}
 
 Run = Callable[[Utterance], Awaitable[TurnResult]]
@@ -90,12 +94,15 @@ def paused_sentences() -> list[Utterance]:
 def build_modes(names: tuple[str, ...], url: str, silence_ms: int, pipecat: PipecatHarness | None) -> list[Mode]:
     server_vad = {"type": "server_vad", "silence_duration_ms": silence_ms}
 
-    def realtime(mode: str, detection: dict[str, Any]) -> Run:
-        return lambda utterance: realtime_turn(url, mode, utterance, detection)
+    def realtime(mode: str, detection: dict[str, Any], speculate: bool = True) -> Run:
+        return lambda utterance: realtime_turn(url, mode, utterance, detection, speculate=speculate)
 
     modes = []
     if "realtime" in names:
         modes.append(Mode("realtime", english_questions(), realtime("realtime", server_vad)))
+    if "unspeculated" in names:
+        modes.append(Mode("realtime, speculation off", english_questions(),
+                          realtime("realtime, speculation off", server_vad, speculate=False)))
     if "rest" in names:
         modes.append(Mode("rest", english_questions(), lambda u: rest_turn(url, "rest", u)))
     if "semantic" in names:
@@ -122,7 +129,11 @@ def run(turns_per_mode: int = 24, silence_ms: int = 500, output: Path | None = N
         for index in range(turns_per_mode):
             for mode in chosen:  # interleaved: every mode sees the same machine load
                 utterance = mode.utterances[index % len(mode.utterances)]
-                results.append(asyncio.run(_guarded(mode, utterance)))
+                before = speculation_counts(server.http_url)
+                result = asyncio.run(_guarded(mode, utterance))
+                time.sleep(0.2)  # a speculation dropped as the session closes is counted by then
+                result.speculation = _difference(speculation_counts(server.http_url), before)
+                results.append(result)
         memory = session_memory_mb(server)
     result = {"benchmark": "latency", "date": time.strftime("%Y-%m-%d %H:%M:%S"), "silence_duration_ms": silence_ms,
               "chunk_ms": CHUNK_MS, "pause_ms": PAUSE_MS, "machine": _machine(),
@@ -133,6 +144,27 @@ def run(turns_per_mode: int = 24, silence_ms: int = 500, output: Path | None = N
         output.write_text(json.dumps(result, indent=2, ensure_ascii=False))
         write_latency_svg(result, output.with_suffix(".svg"))
     return result
+
+
+def speculation_counts(url: str) -> dict[str, float]:
+    """The server's speculative-reply counters: replies prepared at a pause by outcome (`used`, or discarded:
+    `resumed`, `changed`, `unused`), and `discarded_audio_s`, seconds of speech synthesised and thrown away."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    counts: dict[str, float] = {}
+    for family in text_string_to_metric_families(httpx.get(url + "/metrics", timeout=10).text):
+        if family.name not in SPECULATION_METRICS:
+            continue
+        for sample in family.samples:
+            if sample.name.endswith("_total"):
+                key = sample.labels.get("outcome", "discarded_audio_s")
+                counts[key] = counts.get(key, 0.0) + sample.value
+    return counts
+
+
+def _difference(after: dict[str, float], before: dict[str, float]) -> dict[str, float]:
+    changed = {key: round(value - before.get(key, 0.0), 3) for key, value in after.items()}
+    return {key: value for key, value in changed.items() if value}
 
 
 async def _guarded(mode: Mode, utterance: Utterance) -> TurnResult:
@@ -151,12 +183,27 @@ def summarize(results: list[TurnResult]) -> dict[str, Any]:
         totals = [r.end_to_first_audio_ms for r in answered if r.end_to_first_audio_ms is not None]
         summary[mode] = {
             "turns": len(mine), "failed": sum(bool(r.error) for r in mine),
+            "speculation": _speculation_summary(mine),
             "cut_ins": sum(r.cut_in for r in mine), "cut_in_rate": round(sum(r.cut_in for r in mine) / len(mine), 3),
             "end_of_speech_to_first_audio_ms": _stats(totals),
             "stages_ms": {stage: _stats([r.stages[stage] for r in answered if stage in r.stages])
                           for stage in STAGES},
         }
     return summary
+
+
+def _speculation_summary(turns: list[TurnResult]) -> dict[str, float]:
+    """Speculative replies over a mode's turns: prepared, used, discarded, and the audio thrown away."""
+    totals: dict[str, float] = {}
+    for turn in turns:
+        for key, value in turn.speculation.items():
+            totals[key] = totals.get(key, 0.0) + value
+    discarded = sum(value for key, value in totals.items() if key not in ("used", "discarded_audio_s"))
+    prepared = discarded + totals.get("used", 0.0)
+    return {"prepared": prepared, "used": totals.get("used", 0.0), "discarded": discarded,
+            "discarded_share": round(discarded / prepared, 3) if prepared else 0.0,
+            "discarded_audio_s": round(totals.get("discarded_audio_s", 0.0), 2),
+            **{f"discarded_{key}": value for key, value in totals.items() if key not in ("used", "discarded_audio_s")}}
 
 
 def _stats(values: list[float]) -> dict[str, float | None]:

@@ -29,13 +29,15 @@ class _Heard:
     finished: asyncio.Event = field(default_factory=asyncio.Event)
 
 
-async def realtime_turn(url: str, mode: str, utterance: Utterance, turn_detection: dict[str, Any]) -> TurnResult:
+async def realtime_turn(url: str, mode: str, utterance: Utterance, turn_detection: dict[str, Any], *,
+                        speculate: bool = True) -> TurnResult:
     from openai import AsyncOpenAI
 
     client = AsyncOpenAI(base_url=url + "/v1", api_key="bench", websocket_base_url=url.replace("http", "ws") + "/v1")
     speech_end_ms = LEAD_MS + utterance.audio.duration_ms  # on the session's audio clock
     heard = _Heard()
-    async with client.realtime.connect(model=utterance.profile) as conn:
+    query = {"speculate": "on" if speculate else "off"}
+    async with client.realtime.connect(model=utterance.profile, extra_query=query) as conn:
         await conn.session.update(session={"type": "realtime", "audio": {"input": {
             "transcription": {"model": "whisper-1", "language": utterance.language},
             "turn_detection": turn_detection}}})

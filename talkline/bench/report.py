@@ -15,18 +15,28 @@ def _ms(value: float | None) -> str:
 def print_latency(result: dict[str, Any]) -> None:
     table = Table(title=f"Last voiced sample → first reply audio (silence_duration_ms {result['silence_duration_ms']})")
     for column in ("mode", "turns", "cut", "failed", "p50 ms", "p95 ms", "end of turn", "STT", "agent", "TTS",
-                   "delivery"):
+                   "delivery", "speculated", "thrown away"):
         table.add_column(column, justify="left" if column == "mode" else "right")
     for mode, summary in result["summary"].items():
         total, stages = summary["end_of_speech_to_first_audio_ms"], summary["stages_ms"]
         table.add_row(mode, str(summary["turns"]), str(summary["cut_ins"]), str(summary["failed"]),
                       _ms(total["p50"]), _ms(total["p95"]),
                       *(_ms(stages[stage]["p50"]) for stage in ("end_of_turn", "stt", "agent_first_token",
-                                                                 "tts_first_audio", "delivery")))
+                                                                 "tts_first_audio", "delivery")),
+                      *_speculation(summary.get("speculation", {})))
     console = Console()
     console.print(table)
     console.print("stage columns are medians; cut: turns ended at a mid-sentence pause (left out of the latency)")
+    console.print("speculated: replies prepared at a pause, used/prepared; thrown away: discarded replies and the "
+                  "seconds of speech they had synthesised")
     console.print(f"memory per open session: {result['memory_per_session_mb']} MB")
+
+
+def _speculation(summary: dict[str, Any]) -> tuple[str, str]:
+    if not summary.get("prepared"):
+        return "-", "-"
+    return (f"{summary['used']:.0f}/{summary['prepared']:.0f}",
+            f"{summary['discarded']:.0f} ({summary['discarded_audio_s']:.1f} s)")
 
 
 def print_jobs(result: dict[str, Any]) -> None:

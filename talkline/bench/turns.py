@@ -37,6 +37,7 @@ class TurnResult:
     transcript: str = ""
     error: str = ""
     server: dict[str, float] = field(default_factory=dict)  # response.done.timings, from the server's speech end
+    speculation: dict[str, float] = field(default_factory=dict)  # the server's speculative replies in this turn
 
 
 def split_from_speech_end(end_of_turn_ms: float, server: dict[str, float], total_ms: float | None

@@ -1,7 +1,10 @@
 """Split streamed text into speakable pieces, for Korean and English alike.
 
-Speech starts on the first piece, so the first one is cut early (at a clause boundary once it is
-long enough); later pieces are whole sentences, cut at a clause boundary only when they run long.
+Speech starts on the first piece, so the first one is short: a short first sentence whole, else the
+sentence's first clause or phrase of at least `first_min_chars` (cut after a comma-like mark or a Korean
+connective, or before a preposition or conjunction: "Put the plastic water bottle | in the clear PET
+bottle bin."), since synthesis time grows with the text. Later pieces are whole sentences, cut at a
+clause boundary only when they run long.
 Pieces are exact substrings: joined back together they give the original text, spacing included
 (Korean spacing carries meaning and must survive for transcripts).
 """
@@ -16,10 +19,14 @@ _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "no", "vs", "etc", "e.g", "i.e"
 _SENTENCE_END = re.compile(r"[.!?…。！？]+[\"'”’)\]」』]*(?=\s)|\n+")
 # Where a long sentence may be cut: after a comma-like mark, or after a Korean connective ending.
 _CLAUSE_BREAK = re.compile(r"[,，、;:]\s|(?:고|며|서|면|지만|는데|은데|니까|라서|해서|하고)\s")
+# where the first piece may also be cut: before a word that opens a phrase (the word itself complete)
+_PHRASE_BREAK = re.compile(r"(?<=\s)(?=(?:in|into|on|at|to|for|with|as|from|by|and|or|but|because|so|if|when|"
+                           r"where|which|that|before|after|until|unless)\s)", re.IGNORECASE)
+FIRST_SENTENCE_MAX_CHARS = 32  # a first sentence this short is spoken whole
 
 
 class SentenceChunker:
-    def __init__(self, *, first_min_chars: int = 24, max_chars: int = 140) -> None:
+    def __init__(self, *, first_min_chars: int = 12, max_chars: int = 140) -> None:
         self.first_min_chars = first_min_chars
         self.max_chars = max_chars
         self._buffer = ""
@@ -51,13 +58,30 @@ class SentenceChunker:
         return piece
 
     def _next_cut(self) -> int | None:
+        sentence = self._sentence_end()
+        if self._emitted == 0 and (sentence is None or len(self._buffer[:sentence].strip()) > FIRST_SENTENCE_MAX_CHARS):
+            first = self._first_phrase(sentence)
+            if first is not None:
+                return first
+        if sentence is not None:
+            return sentence
+        if len(self._buffer) < self.max_chars:
+            return None
+        return self._clause_cut(hard=True)
+
+    def _sentence_end(self) -> int | None:
         for match in _SENTENCE_END.finditer(self._buffer):
             if not self._is_abbreviation(match.start()) and self._buffer[: match.end()].strip():
                 return match.end()
-        limit = self.first_min_chars if self._emitted == 0 else self.max_chars
-        if len(self._buffer) < limit:
-            return None
-        return self._clause_cut(hard=len(self._buffer) >= self.max_chars)
+        return None
+
+    def _first_phrase(self, sentence_end: int | None) -> int | None:
+        """The end of the first clause or phrase of the first sentence that is long enough, if it is there."""
+        region = self._buffer[:sentence_end] if sentence_end is not None else self._buffer
+        cuts = [m.end() for m in _CLAUSE_BREAK.finditer(region)] + [m.start() for m in _PHRASE_BREAK.finditer(region)]
+        cuts = [cut for cut in cuts if len(region[:cut].strip()) >= self.first_min_chars
+                and (sentence_end is None or cut < sentence_end) and region[cut:].strip()]
+        return min(cuts) if cuts else None
 
     def _clause_cut(self, *, hard: bool) -> int | None:
         breaks = [m.end() for m in _CLAUSE_BREAK.finditer(self._buffer) if m.end() >= 8]

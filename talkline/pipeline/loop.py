@@ -14,10 +14,11 @@ import json
 import math
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from talkline.agent.base import Agent, AgentRequest, AudioDelta, ToolCallRequest, Usage, UsageReport
 from talkline.agent.history import HistoryItem, Message, ToolCall, ToolOutput
-from talkline.agent.tools import ToolContext, ToolLedger, ToolRegistry, ToolResult
+from talkline.agent.tools import ServerTool, ToolContext, ToolRegistry, ToolResult
 from talkline.metrics import TOOL_CALLS
 from talkline.pipeline.events import ResponseEnd, StopReason, TextOut, ToolCallOut, ToolResultOut
 from talkline.pipeline.speakers import Emit, Speech
@@ -41,6 +42,12 @@ def estimate_history_tokens(history: Sequence[HistoryItem], instructions: str) -
     return sum(estimate_text_tokens(part) for part in parts)
 
 
+class CallLedger(Protocol):
+    """Runs a server tool call once per call id (agent/tools.py's ToolLedger, or a held turn's stand-in)."""
+
+    async def run(self, call_id: str, tool: ServerTool, arguments: str, context: ToolContext) -> ToolResult: ...
+
+
 async def _acting_at_once(read_only: bool) -> None:
     return None
 
@@ -53,7 +60,7 @@ class _Reply:
 
 
 class ToolLoop:
-    def __init__(self, agent: Agent, request: AgentRequest, *, server_tools: ToolRegistry, ledger: ToolLedger,
+    def __init__(self, agent: Agent, request: AgentRequest, *, server_tools: ToolRegistry, ledger: CallLedger,
                  tool_context: ToolContext, speech: Speech, emit: Emit, may_act: MayAct = _acting_at_once) -> None:
         self._agent = agent
         self._request = request

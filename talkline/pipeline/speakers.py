@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -65,9 +65,17 @@ class Silence:
         pass
 
 
+async def _at_once() -> None:
+    return None
+
+
 class SentenceSpeaker:
-    def __init__(self, tts: TextToSpeech, options: SpeechOptions, emit: Emit, fail: Fail) -> None:
+    """`after_first`: awaited before any piece after the first (a held reply speaks its first piece only)."""
+
+    def __init__(self, tts: TextToSpeech, options: SpeechOptions, emit: Emit, fail: Fail,
+                 after_first: Callable[[], Awaitable[object]] = _at_once) -> None:
         self._tts, self._options, self._emit, self._fail = tts, options, emit, fail
+        self._after_first = after_first
         self._chunker = SentenceChunker()
         self._sentences: asyncio.Queue[str] = asyncio.Queue()
         self._task = asyncio.create_task(self._speak(), name="speaker")
@@ -98,6 +106,8 @@ class SentenceSpeaker:
             piece = await self._sentences.get()
             try:
                 if not failed:
+                    if index:
+                        await self._after_first()
                     await self._speak_piece(piece, index)
                     index += 1
             except Exception as exc:  # the reply fails with it; keep draining so the loop is not stuck

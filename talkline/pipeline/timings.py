@@ -29,6 +29,16 @@ class TurnTimings:
         if stage is not None and stage not in self._marks:
             self._marks[stage] = self._clock()
 
+    def released(self, *, speech_end: float | None = None, committed: float | None = None) -> None:
+        """A turn prepared ahead is shown from now: it counts from the user's real end of speech and commit,
+        and every stage it reached while held is reached now, when the user can first see it."""
+        now = self._clock()
+        origin = speech_end if speech_end is not None else committed
+        self._start = origin if origin is not None else self._start
+        if committed is not None:
+            self._marks["committed"] = committed
+        self._marks = {stage: mark if stage == "committed" else max(mark, now) for stage, mark in self._marks.items()}
+
     def durations_ms(self) -> dict[str, float]:
         if self._start is None:
             return {}

@@ -8,8 +8,9 @@ events (talkline/pipeline/events.py) in order. Its stage timings are derived fro
 observer. Surfaces start turns and translate their events; none rebuilds a turn.
 
 A turn runs in its own task. Started `held`, it prepares its reply ahead (runs the agent, speaks the
-first sentences, runs read-only tools) but shows nothing and does nothing else until `release()`;
-`discard()` drops it without trace. That is the seam for speculative replies.
+first piece, runs read-only tools outside the ledger) but shows nothing and does nothing else until
+`release()`; `discard()` drops it without trace. That is the seam for speculative replies
+(pipeline/speculation.py).
 """
 
 from __future__ import annotations
@@ -23,12 +24,12 @@ from typing import Any
 
 from talkline.agent.base import Agent, AgentRequest, ToolChoice
 from talkline.agent.history import HistoryItem, Message
-from talkline.agent.tools import ToolContext, ToolLedger, ToolSpec
+from talkline.agent.tools import ServerTool, ToolContext, ToolLedger, ToolResult, ToolSpec
 from talkline.audio import Pcm
 from talkline.audio.wav import read_wav
 from talkline.engines.base import EngineError, SpeechToText, TextToSpeech, Transcription
 from talkline.limits import TextLimits
-from talkline.pipeline.events import InputReady, PipelineEvent, ResponseEnd, Transcribed
+from talkline.pipeline.events import AudioOut, InputReady, PipelineEvent, ResponseEnd, Transcribed
 from talkline.pipeline.loop import ToolLoop
 from talkline.pipeline.speakers import SentenceSpeaker, Silence, Speech, SpeechOptions, SpeechPieces
 from talkline.pipeline.timings import TurnTimings
@@ -122,6 +123,7 @@ class Turn:
         self._out: asyncio.Queue[PipelineEvent | BaseException | _End] = asyncio.Queue()
         self._released = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self.prepared_audio_ms = 0.0  # audio synthesised so far (what a discarded speculation threw away)
 
     # ── lifecycle ───────────────────────────────────────────────────────────────────────────────
 
@@ -133,9 +135,16 @@ class Turn:
         self._task = asyncio.create_task(self._produce(), name="turn")
         return self
 
-    def release(self) -> None:
-        """A held turn's reply is wanted: its events flow, and it may run any tool."""
+    def release(self, *, speech_ended_at: float | None = None, committed_at: float | None = None) -> None:
+        """A held turn's reply is wanted: its events flow, and it may run any tool. Its timings count from
+        `speech_ended_at` / `committed_at` if given, and what it prepared ahead counts as reached now."""
+        if not self._released.is_set():
+            self.timings.released(speech_end=speech_ended_at, committed=committed_at)
         self._released.set()
+
+    @property
+    def released(self) -> bool:
+        return self._released.is_set()
 
     async def discard(self) -> None:
         """Drop the turn (held or not) at once; nothing it prepared is shown."""
@@ -228,7 +237,8 @@ class Turn:
                                language=self.language, options=merged, max_output_tokens=options.max_output_tokens,
                                voice=self._voice() if speaking_agent else None)
         agent = self.engines.audio_model if self.speech_to_speech else profile.agent
-        return ToolLoop(agent, request, server_tools=profile.tools, ledger=self.ledger,  # type: ignore[arg-type]
+        ledger = self.ledger if self.released else _HeldLedger(self.ledger, self._released)
+        return ToolLoop(agent, request, server_tools=profile.tools, ledger=ledger,  # type: ignore[arg-type]
                         tool_context=ToolContext(owner=options.owner, language=self.language, options=merged),
                         speech=speech, emit=self._emit, may_act=self._may_act)
 
@@ -237,7 +247,8 @@ class Turn:
             return Silence()
         if self.speech_to_speech:
             return SpeechPieces(self._emit)
-        return SentenceSpeaker(self.engines.tts, SpeechOptions(voice=self._voice()), self._emit, self._out.put_nowait)
+        return SentenceSpeaker(self.engines.tts, SpeechOptions(voice=self._voice()), self._emit, self._out.put_nowait,
+                               after_first=self._released.wait)  # held: the first piece only
 
     def _voice(self) -> str:
         return self.options.voice or self.profile.voice
@@ -262,9 +273,23 @@ class Turn:
 
     def _emit(self, event: PipelineEvent) -> None:
         self.timings.observe(event)
+        if isinstance(event, AudioOut):
+            self.prepared_audio_ms += event.pcm.duration_ms
         if isinstance(event, ResponseEnd):
             event = replace(event, timings=self.timings.durations_ms())
         self._out.put_nowait(event)
+
+
+class _HeldLedger:
+    """The tool calls of a turn started held: until it is released they run in a scratch ledger of their own
+    (only read-only tools run then), so a discarded turn leaves no call id in the session's ledger."""
+
+    def __init__(self, ledger: ToolLedger, released: asyncio.Event) -> None:
+        self._ledger, self._released, self._scratch = ledger, released, ToolLedger()
+
+    async def run(self, call_id: str, tool: ServerTool, arguments: str, context: ToolContext) -> ToolResult:
+        ledger = self._ledger if self._released.is_set() else self._scratch
+        return await ledger.run(call_id, tool, arguments, context)
 
 
 def _first(value: Any, fallback: Any) -> Any:

@@ -96,12 +96,14 @@ async def commit_audio(session: RealtimeSession, event: InputAudioBufferCommitEv
         raise ProtocolError(INPUT_AUDIO_BUFFER_COMMIT_EMPTY, "Error committing input audio buffer: buffer too "
                             f"small. Expected at least {MIN_COMMIT_MS}ms of audio, but buffer only has "
                             f"{buffered:.2f}ms of audio.")
+    await session.drop_speculation("changed")
     await session.commit(session.listener.take_all())
 
 
 @router.on(InputAudioBufferClearEvent)
 async def clear_audio(session: RealtimeSession, event: InputAudioBufferClearEvent) -> None:
     session.listener.clear()
+    await session.drop_speculation("changed")
     await session.send(InputAudioBufferClearedEvent())
 
 

@@ -141,6 +141,11 @@ class Listener:
         return self._detector.in_speech
 
     @property
+    def early_transcript(self) -> asyncio.Task[Transcription] | None:
+        """The transcript of the utterance so far, started at the user's pause (None if not paused)."""
+        return self._early[2] if self._early else None
+
+    @property
     def now_ms(self) -> float:
         return self.buffer.end_ms
 

@@ -11,10 +11,13 @@ from talkline.realtime.transport import Transport
 
 
 def open_session(transport: Transport, services: RealtimeServices, registered: Profile, profile: Profile,
-                 caller: Caller, *, beta: bool, options: dict[str, str]) -> RealtimeSession | RelaySession:
-    """The relay if the registered profile names an upstream (variants made by options keep its engines)."""
+                 caller: Caller, *, beta: bool, options: dict[str, str], speculate: bool | None = None
+                 ) -> RealtimeSession | RelaySession:
+    """The relay if the registered profile names an upstream (variants made by options keep its engines).
+    `speculate`: on or off for this session; None follows the server's setting."""
     upstream = registered.engines.relay
     if upstream is not None:
         return RelaySession(transport, RelayServices(services.settings, services.store), upstream, profile, caller,
                             beta=beta, options=options)
-    return RealtimeSession(transport, services, profile, caller, beta=beta, router=event_router, options=options)
+    return RealtimeSession(transport, services, profile, caller, beta=beta, router=event_router, options=options,
+                           speculate=speculate)

@@ -30,6 +30,7 @@ from talkline.pipeline.events import (
     ToolCallOut,
     ToolResultOut,
 )
+from talkline.pipeline.speculation import Speculation
 from talkline.profiles.base import Profile
 from talkline.protocol.realtime.client_events import encode_base64_audio
 from talkline.protocol.realtime.items import (
@@ -115,18 +116,28 @@ class ResponseServices:
     note_item: Callable[[str], None] = lambda item_id: None  # an output item began (for the call's transcript)
 
 
+def turn_options(plan: ResponsePlan, owner: str, *, speech_ended_at: float | None = None,
+                 committed_at: float | None = None) -> TurnOptions:
+    return TurnOptions(instructions=plan.instructions, speak=plan.modality == "audio", voice=plan.voice,
+                       language=plan.language, client_tools=plan.client_tools, tool_choice=plan.tool_choice,
+                       max_output_tokens=plan.max_output_tokens, options=plan.options, owner=owner,
+                       speech_ended_at=speech_ended_at, committed_at=committed_at)
+
+
 class Responder:
-    """One response: a Turn of the session's profile over the conversation, its events sent as the protocol's."""
+    """One response: a Turn of the session's profile over the conversation, its events sent as the protocol's.
+    Given a speculation (a reply prepared at the user's pause), the response is that reply if it answers
+    exactly this conversation, else a fresh turn."""
 
     def __init__(self, plan: ResponsePlan, services: ResponseServices, *, speech_ended_at: float | None = None,
-                 committed_at: float | None = None) -> None:
+                 committed_at: float | None = None, speculation: Speculation | None = None) -> None:
         self.plan = plan
         self.services = services
-        self.turn = Turn(services.pipeline, services.profile, self._history, options=TurnOptions(
-            instructions=plan.instructions, speak=plan.modality == "audio", voice=plan.voice, language=plan.language,
-            client_tools=plan.client_tools, tool_choice=plan.tool_choice, max_output_tokens=plan.max_output_tokens,
-            options=plan.options, owner=services.owner, speech_ended_at=speech_ended_at,
-            committed_at=committed_at), ledger=services.ledger)
+        self._options = turn_options(plan, services.owner, speech_ended_at=speech_ended_at,
+                                     committed_at=committed_at)
+        self.turn = Turn(services.pipeline, services.profile, self._history, options=self._options,
+                         ledger=services.ledger)
+        self._speculation = speculation
         self.response = RealtimeResponse(
             status="in_progress",
             conversation_id=None if plan.out_of_band else services.conversation.id,
@@ -196,13 +207,29 @@ class Responder:
 
     async def _produce(self) -> ResponseEnd:
         try:
-            async for event in self.turn.start():
+            await self._claim_speculation()
+            async for event in self.turn:
                 if isinstance(event, ResponseEnd):
                     return event
                 await self._on(event)
         finally:
             await self.turn.aclose()
+            if self._speculation is not None:
+                await self._speculation.discard()  # cancelled before it could be claimed
         raise RuntimeError("the turn ended without a result")
+
+    async def _claim_speculation(self) -> None:
+        """Once the user's words are in: the prepared reply, if it answers exactly this conversation."""
+        if self._speculation is None:
+            return
+        history = await self._history()
+        prepared = await self._speculation.claim(history, self._options)
+        if prepared is None:
+            self.turn = Turn(self.services.pipeline, self.services.profile, history, options=self._options,
+                             ledger=self.services.ledger)
+            return
+        prepared.release(speech_ended_at=self._options.speech_ended_at, committed_at=self._options.committed_at)
+        self.turn = prepared
 
     async def _on(self, event: PipelineEvent) -> None:
         if isinstance(event, TextOut) and self.plan.modality == "text":

@@ -11,7 +11,7 @@ import contextlib
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from talkline.agent.tools import ToolLedger, ToolSpec
 from talkline.audio import Pcm
@@ -22,6 +22,7 @@ from talkline.engines.base import EndOfTurnModel, Transcription, VoiceActivityDe
 from talkline.limits import TextLimits, TextTooLong
 from talkline.metrics import BARGE_INS, ERRORS
 from talkline.pipeline import Pipeline
+from talkline.pipeline.speculation import Speculation
 from talkline.profiles.base import Profile
 from talkline.protocol.realtime import ProtocolError, dump, ga_server_to_beta, new_id, parse_client_event
 from talkline.protocol.realtime.client_events import ResponseParams
@@ -60,10 +61,12 @@ from talkline.realtime.listener import Listener, Utterance
 from talkline.realtime.locks import SessionLocks
 from talkline.realtime.playback import PlaybackClock
 from talkline.realtime.recorder import CallRecorder
-from talkline.realtime.responder import Responder, ResponsePlan, ResponseServices
+from talkline.realtime.responder import Responder, ResponsePlan, ResponseServices, turn_options
 from talkline.realtime.transport import ClientGone, Transport
 from talkline.realtime.turn_taking import (
     Backchannel,
+    Paused,
+    Resumed,
     SemanticSettings,
     SpeechStarted,
     SpeechStopped,
@@ -104,12 +107,14 @@ class SessionState:
     out_of_band: set[Responder] = field(default_factory=set)
     pending_transcripts: dict[str, asyncio.Task[None]] = field(default_factory=dict)
     next_user_item_id: str = field(default_factory=lambda: new_id("item"))
+    speculation: Speculation | None = None  # the reply being prepared at the user's pause
     last_activity: float = field(default_factory=time.monotonic)
 
 
 class RealtimeSession:
     def __init__(self, transport: Transport, services: RealtimeServices, profile: Profile, caller: Caller,
-                 *, beta: bool, router: EventRouter, options: dict[str, Any] | None = None) -> None:
+                 *, beta: bool, router: EventRouter, options: dict[str, Any] | None = None,
+                 speculate: bool | None = None) -> None:
         self.transport = transport
         self.services = services
         self.profile = profile
@@ -117,6 +122,7 @@ class RealtimeSession:
         self.beta = beta
         self.router = router
         self.options = {**profile.options, **(options or {})}
+        self.speculate = services.settings.speculative_replies if speculate is None else speculate
         self.config = initial_session(profile, services.settings, caller)
         self.locks = SessionLocks.for_caller(caller)
         self.limits = TextLimits.of(services.settings)
@@ -168,6 +174,7 @@ class RealtimeSession:
         responders = [r for r in (self.state.active, *self.state.out_of_band) if r is not None]
         for responder in responders:
             await responder.cancel("client_cancelled")
+        await self.drop_speculation("unused")
         for task in list(self._tasks) + list(self.state.pending_transcripts.values()):
             task.cancel()
         self.listener.close()
@@ -249,6 +256,10 @@ class RealtimeSession:
                 await self._speech_started(event)
             elif isinstance(event, SpeechStopped):
                 await self._speech_stopped(event)
+            elif isinstance(event, Paused):
+                await self._speculate()
+            elif isinstance(event, Resumed):
+                await self.drop_speculation("resumed")
             elif isinstance(event, Backchannel):
                 BARGE_INS.labels(outcome="echo" if event.echo else "backchannel").inc()
 
@@ -274,10 +285,37 @@ class RealtimeSession:
         await self.send(InputAudioBufferSpeechStoppedEvent(audio_end_ms=int(event.end_ms),
                                                            item_id=self.state.next_user_item_id))
         await self.commit(self.listener.take(event.start_ms, event.audio_end_ms))
-        turn_detection = self.config.audio.input.turn_detection
-        if turn_detection is not None and turn_detection.create_response and self.config.type == "realtime":
+        speculation, self.state.speculation = self.state.speculation, None
+        if self._answers_turns():
             await self.start_response(None, speech_ended_at=speech_ended_at, committed_at=committed_at,
-                                      queue_if_busy=True)
+                                      queue_if_busy=True, speculation=speculation)
+        elif speculation is not None:
+            await speculation.discard()
+
+    def _answers_turns(self) -> bool:
+        turn_detection = self.config.audio.input.turn_detection
+        return turn_detection is not None and turn_detection.create_response and self.config.type == "realtime"
+
+    async def _speculate(self) -> None:
+        """The user paused: prepare the reply to what they said so far (pipeline/speculation.py), if the
+        reply would start at commit on the conversation as it is now."""
+        await self.drop_speculation("resumed")
+        transcript = self.listener.early_transcript
+        active = self.state.active
+        if (not self.speculate or transcript is None or not self._answers_turns() or self.state.pending_transcripts
+                or (active is not None and not active.done)):
+            return
+        try:
+            plan = self.plan_response(None)
+        except ProtocolError:
+            return
+        self.state.speculation = Speculation(self.services.pipeline, self.profile, self.conversation.history(),
+                                             transcript, turn_options(plan, self.caller.owner), self.ledger)
+
+    async def drop_speculation(self, outcome: Literal["resumed", "changed", "unused"]) -> None:
+        speculation, self.state.speculation = self.state.speculation, None
+        if speculation is not None:
+            await speculation.discard(outcome)
 
     async def commit(self, utterance: Utterance) -> None:
         """The user's audio becomes a conversation item; its transcript follows when ready."""
@@ -331,8 +369,14 @@ class RealtimeSession:
     # ── responses ───────────────────────────────────────────────────────────────────────────────
 
     async def start_response(self, params: ResponseParams | None, *, speech_ended_at: float | None = None,
-                             committed_at: float | None = None, queue_if_busy: bool = False) -> None:
-        plan = self.plan_response(params)
+                             committed_at: float | None = None, queue_if_busy: bool = False,
+                             speculation: Speculation | None = None) -> None:
+        try:
+            plan = self.plan_response(params)
+        except ProtocolError:
+            if speculation is not None:
+                await speculation.discard("changed")
+            raise
         active = self.state.active
         if not plan.out_of_band and active is not None and not active.done:
             if not queue_if_busy:
@@ -341,7 +385,8 @@ class RealtimeSession:
                                     "Wait until the response is finished before creating a new one.")
             await active.wait()
         responder = Responder(plan, self._response_services(), speech_ended_at=speech_ended_at,
-                              committed_at=committed_at if committed_at is not None else time.monotonic())
+                              committed_at=committed_at if committed_at is not None else time.monotonic(),
+                              speculation=speculation)
         if plan.out_of_band:
             self.state.out_of_band.add(responder)
             responder.start().add_done_callback(lambda _: self.state.out_of_band.discard(responder))

@@ -1,5 +1,6 @@
 """The `/v1/realtime` WebSocket: handshake (auth, dialect, subprotocol, profile), admission, session.
 
+`?speculate=off` (or `on`) overrides the server's `speculative_replies` for one session (a Talkline extension).
 A profile whose engines name an upstream Realtime service (`[profiles.NAME.realtime] kind = "relay"`)
 is served by a RelaySession; every other by the local RealtimeSession.
 """
@@ -26,7 +27,8 @@ from talkline.realtime.transport import WebSocketTransport
 
 log = logging.getLogger(__name__)
 
-RESERVED_QUERY = {"model", "api-key", "call_id", "intent"}
+RESERVED_QUERY = {"model", "api-key", "call_id", "intent", "speculate"}
+SWITCH = {"1": True, "true": True, "on": True, "0": False, "false": False, "off": False}
 POLICY_VIOLATION, TRY_AGAIN_LATER = 1008, 1013
 
 
@@ -61,6 +63,10 @@ def realtime_router(services: Callable[[Profile], RealtimeServices], profiles: P
         except AuthError as exc:
             await refusal.send(exc.code, exc.message, param="model")
             return
+        speculate = websocket.query_params.get("speculate")
+        if speculate is not None and speculate.lower() not in SWITCH:
+            await refusal.send("invalid_value", "speculate must be on or off", param="speculate")
+            return
         options = caller.options_for({k: v for k, v in websocket.query_params.items() if k not in RESERVED_QUERY})
         try:
             profile = registered.for_options(options)
@@ -76,7 +82,7 @@ def realtime_router(services: Callable[[Profile], RealtimeServices], profiles: P
         try:
             transport = WebSocketTransport(websocket, on_gone=slot.release)
             await open_session(transport, services(profile), registered, profile, caller, beta=beta,
-                               options=options).run()
+                               options=options, speculate=SWITCH.get((speculate or "").lower())).run()
         finally:
             slot.release()
 

@@ -32,10 +32,17 @@ def test_korean_sentences_split_and_keep_spacing() -> None:
     assert pieces == ["네, 알겠습니다. ", "스티로폼은 깨끗하게 해서 버리세요! ", "테이프는 떼고요."]
 
 
-def test_first_piece_is_cut_early_at_a_clause_for_fast_first_audio() -> None:
+def test_first_piece_is_cut_early_at_a_clause_or_phrase_for_fast_first_audio() -> None:
     pieces = stream("After you rinse the bottle and remove the label, crush it flat and close the cap.")
-    assert pieces[0] == "After you rinse the bottle and remove the label, "
-    assert len(pieces) == 2
+    assert pieces == ["After you rinse the bottle ", "and remove the label, crush it flat and close the cap."]
+    pieces = stream("Put the plastic water bottle in the clear PET bottle bin. Remove the label.", step=7)
+    assert pieces == ["Put the plastic water bottle ", "in the clear PET bottle bin. ", "Remove the label."]
+    assert stream("Yes, the glass bottle is recyclable: rinse it.")[0] == "Yes, the glass bottle is recyclable: "
+    assert stream("페트병은 라벨을 떼고 물로 헹궈서 투명 페트병 수거함에 버리세요.")[0] == "페트병은 라벨을 떼고 물로 헹궈서 "
+
+
+def test_a_short_first_sentence_is_spoken_whole() -> None:
+    assert stream("Put it in the glass bin. Rinse it first.")[0] == "Put it in the glass bin. "
 
 
 def test_a_long_run_without_punctuation_is_cut_at_a_clause_or_space() -> None:

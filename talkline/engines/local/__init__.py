@@ -10,10 +10,12 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from talkline.engines.base import Engines
+from talkline.engines.base import Engines, TextToSpeech
 from talkline.engines.local.once import once_per_process
 from talkline.engines.pool import InferencePool
 from talkline.engines.provision import ModelPaths, provision_models
+
+WARM_UP_SPEECH = (("Hello there.", "en"), ("안녕하세요.", "ko"))
 
 __all__ = ["Engines", "load_local_engines"]  # Engines lives in engines/base.py; it is re-exported here
 
@@ -28,7 +30,16 @@ async def load_local_engines(data_dir: Path, pool: InferencePool, *, settings: A
     # Kiwi (Korean pronunciation, a few seconds) loads beside the models rather than after them
     engines, _ = await asyncio.gather(pool.run(_build, Path(data_dir), pool, stt_model_dir, beam_size),
                                       pool.run(load_pronouncer))
+    await warm_speech(engines.tts)
     return engines
+
+
+async def warm_speech(tts: TextToSpeech) -> None:
+    """One short synthesis per voice family at start: a first reply does not pay for onnxruntime's first
+    run (memory arenas, kernels) or espeak-ng's first voice load."""
+    for text, language in WARM_UP_SPEECH:
+        async for _ in tts.synthesize(text, language=language):
+            pass
 
 
 @once_per_process
