@@ -205,11 +205,29 @@ def polarity(slot: Slot, utterance: Utterance, strict: bool = False) -> str | No
         return NO
     if utterance.has(slot.yes_words):
         return YES
-    if _short_or_open(slot, utterance) and utterance.find_any(w for w in phrases["yes"].all if len(w) > 1):
+    if (
+        _short_or_open(slot, utterance)
+        and utterance.find_any(w for w in phrases["yes"].all if len(w) > 1)
+        and not _chooses_something_else(slot, utterance.text)
+    ):
         return YES
     if utterance.has(phrases["soft_no"].all):
         return NO if slot.offer else YES
     return leading_word(utterance, slot)
+
+
+CHOICE = re.compile(r"(\S+?)(?:으로|로)\s*(?:할게|할께|하겠|해\s*주|주세요|주십시오|할래)")
+THAT_ONE = ("그걸", "이걸", "저걸", "그거", "이거", "저거", "그것", "이것", "저것")
+
+
+def _chooses_something_else(slot: Slot, text: str) -> bool:
+    """"카드로 할게요" to "봉투 필요하세요?" goes with something else, not yes ("그걸로 할게요" is yes)."""
+    choice = CHOICE.search(text)
+    return (
+        choice is not None
+        and not choice.group(1).startswith(THAT_ONE)
+        and not utterance_of(choice.group(0)).has(slot.yes_words)
+    )
 
 
 def statements(text: str) -> str:

@@ -288,3 +288,15 @@ def test_a_pleasantry_at_the_end_does_not_end_the_call() -> None:
     )
     assert not state.finished and state.said.startswith("저도 즐거웠어요.")
     assert "궁금하신" not in state.said  # a classmate, not a clerk
+
+
+def test_choosing_the_way_to_pay_again_is_not_a_yes_to_the_bag() -> None:
+    """"카드로 할게요" said again when the clerk offers a bag goes with the card, not the bag: the clerk asks
+    about the bag again, and "봉투는 일없습니다" (North Korean: no, thanks) then declines it."""
+    bag = scenario("mart").steps[-1]
+    setup = setup_for({"scenario": "mart"}, "ko")
+    state = replay(setup, ["우유 어디 있어요?", "네 맞아요", "카드로 할게요", "카드로 할게요"])
+    assert bag.id == "bag" and "bag" not in state.slots
+    assert state.log[-1].reply.endswith(bag.ask.ko)
+    state = replay(setup, ["우유 어디 있어요?", "네 맞아요", "카드로 할게요", "카드로 할게요", "봉투는 일없습니다"])
+    assert state.slots["bag"].value == "no"
