@@ -27,7 +27,7 @@ from tests.speech import english_speech
 
 KEY = "sk-runtime-engines-secret-3131"
 KEY_ENV = "RUNTIME_ENGINES_TEST_KEY"
-REPLY = "Put the bottle in the plastic bin."
+REPLY = "Put it in the plastic bin."  # short enough to be spoken as one piece (one TTS request)
 
 
 @pytest.fixture(scope="module")
