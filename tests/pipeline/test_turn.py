@@ -20,7 +20,7 @@ from talkline.agent.base import (
     UsageReport,
 )
 from talkline.agent.history import Message, ToolOutput
-from talkline.agent.tools import ToolRegistry, ToolSpec
+from talkline.agent.tools import ToolSpec
 from talkline.audio import Pcm, wav_bytes
 from talkline.engines.base import EngineError
 from talkline.engines.fake import FakeAgent, FakeSTT, FakeTTS, fake_speech
@@ -38,22 +38,11 @@ from talkline.pipeline.events import (
     Transcribed,
 )
 from talkline.profiles.base import Profile
+from tests.fakes.waste_tools import waste_tools
 
 PIPELINE = Pipeline(stt=FakeSTT(), tts=FakeTTS())
 ran: list[str] = []
-tools = ToolRegistry()
-
-
-@tools.tool(description="Look up how to dispose of an item", read_only=True)
-async def look_up(item: str) -> dict[str, str]:
-    ran.append("look_up")
-    return {"item": item, "bin": "plastics"}
-
-
-@tools.tool(description="Book a bulky waste pickup")
-async def book_pickup(item: str) -> dict[str, str]:
-    ran.append("book_pickup")
-    return {"booked": item}
+tools = waste_tools(ran)
 
 
 class Scripted:

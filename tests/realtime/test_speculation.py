@@ -14,32 +14,20 @@ from openai import AsyncOpenAI
 
 from talkline.agent.base import AgentEvent, AgentRequest, TextDelta, ToolCallRequest
 from talkline.agent.history import last_user_text, pending_tool_outputs
-from talkline.agent.tools import ToolRegistry
 from talkline.audio import Pcm
 from talkline.engines.base import Engines
 from talkline.engines.fake import fake_speech
 from talkline.metrics import SPECULATIVE_REPLIES
 from talkline.profiles.base import Profile
+from tests.fakes.waste_tools import waste_tools
 from tests.realtime_client import collect, of_type, stream_audio, types
 from tests.servers import LiveServer, live_server
 
 SILENCE_MS = 1200  # that ends the turn: time for the speculation on a busy machine (the pause in `said` is shorter)
 ran: list[str] = []
-tools = ToolRegistry()
+tools = waste_tools(ran)
 LOCATION = {"type": "function", "name": "get_location", "description": "Where the phone is",
             "parameters": {"type": "object", "properties": {}}}
-
-
-@tools.tool(description="Look up how to dispose of an item", read_only=True)
-async def look_up(item: str) -> dict[str, str]:
-    ran.append("look_up")
-    return {"item": item, "bin": "plastics"}
-
-
-@tools.tool(description="Book a bulky waste pickup")
-async def book_pickup(item: str) -> dict[str, str]:
-    ran.append("book_pickup")
-    return {"booked": item}
 
 
 class Scripted:
