@@ -9,43 +9,26 @@ export class RealtimeError extends Error {
   }
 }
 
-export class RealtimeConnection {
-  constructor(url, secret) {
+// What both connections share: server events to listeners in order, and `expect` for the next event
+// of a type (rejected if an `error` event or the end comes first). A subclass gives `open` and `line`
+// (what `send` writes JSON to) and calls `receive` and `rejectWaiters`.
+export class EventLine {
+  constructor() {
     this.listeners = new Set();
     this.waiters = new Set();
-    this.socket = new WebSocket(url, ['realtime', `openai-insecure-api-key.${secret}`]);
-    this.socket.addEventListener('message', (message) => this.receive(JSON.parse(message.data)));
-    this.socket.addEventListener('close', (event) => this.closed(event));
-    this.opened = new Promise((resolve, reject) => {
-      this.socket.addEventListener('open', resolve, { once: true });
-      this.socket.addEventListener('error', () => reject(new RealtimeError('server_unreachable', 'could not connect')),
-        { once: true });
-    });
-    this.opened.catch(() => {}); // also reported through the waiters
     this.onClose = () => {};
   }
 
-  get open() {
-    return this.socket.readyState === WebSocket.OPEN;
-  }
-
-  // Every server event, in order.
   listen(listener) {
     this.listeners.add(listener);
   }
 
-  // The next event of `type`; rejects if an `error` event or the close comes first.
   expect(type) {
     return new Promise((resolve, reject) => this.waiters.add({ type, resolve, reject }));
   }
 
   send(event) {
-    if (this.open) this.socket.send(JSON.stringify(event));
-  }
-
-  close() {
-    this.closing = true;
-    if (this.socket.readyState <= WebSocket.OPEN) this.socket.close(1000, 'hang up');
+    if (this.open) this.line.send(JSON.stringify(event));
   }
 
   receive(event) {
@@ -61,10 +44,41 @@ export class RealtimeConnection {
     for (const listener of this.listeners) listener(event);
   }
 
-  closed(event) {
-    const error = new RealtimeError('connection_lost', `closed (${event.code}${event.reason ? ` ${event.reason}` : ''})`);
+  rejectWaiters(error) {
     for (const waiter of this.waiters) waiter.reject(error);
     this.waiters.clear();
+  }
+}
+
+export class RealtimeConnection extends EventLine {
+  constructor(url, secret) {
+    super();
+    this.socket = new WebSocket(url, ['realtime', `openai-insecure-api-key.${secret}`]);
+    this.socket.addEventListener('message', (message) => this.receive(JSON.parse(message.data)));
+    this.socket.addEventListener('close', (event) => this.closed(event));
+    this.opened = new Promise((resolve, reject) => {
+      this.socket.addEventListener('open', resolve, { once: true });
+      this.socket.addEventListener('error', () => reject(new RealtimeError('server_unreachable', 'could not connect')),
+        { once: true });
+    });
+    this.opened.catch(() => {}); // also reported through the waiters
+  }
+
+  get open() {
+    return this.socket.readyState === WebSocket.OPEN;
+  }
+
+  get line() {
+    return this.socket;
+  }
+
+  close() {
+    this.closing = true;
+    if (this.socket.readyState <= WebSocket.OPEN) this.socket.close(1000, 'hang up');
+  }
+
+  closed(event) {
+    this.rejectWaiters(new RealtimeError('connection_lost', `closed (${event.code}${event.reason ? ` ${event.reason}` : ''})`));
     if (!this.closing) this.onClose(event);
   }
 }

@@ -3,21 +3,19 @@
 // completes the connection, its reply plays from its own audio track, and every event travels on the
 // data channel exactly as on the WebSocket. The connection has RealtimeConnection's interface.
 
-import { RealtimeError } from './realtime.js';
+import { EventLine, RealtimeError } from './realtime.js';
 
 const CHANNEL = 'oai-events';
 const GATHER_MS = 2000; // the offer waits this long at most for its ICE candidates
 const OPEN_MS = 10000;
 
-export class RtcConnection {
+export class RtcConnection extends EventLine {
   constructor(peer, channel, secret) {
+    super();
     this.peer = peer;
     this.channel = channel;
     this.secret = secret;
     this.callId = null;
-    this.listeners = new Set();
-    this.waiters = new Set();
-    this.onClose = () => {};
     channel.addEventListener('message', (message) => this.receive(JSON.parse(message.data)));
     channel.addEventListener('close', () => this.closed());
     peer.addEventListener('connectionstatechange', () => {
@@ -34,16 +32,8 @@ export class RtcConnection {
     return this.channel.readyState === 'open';
   }
 
-  listen(listener) {
-    this.listeners.add(listener);
-  }
-
-  expect(type) {
-    return new Promise((resolve, reject) => this.waiters.add({ type, resolve, reject }));
-  }
-
-  send(event) {
-    if (this.open) this.channel.send(JSON.stringify(event));
+  get line() {
+    return this.channel;
   }
 
   close() {
@@ -57,25 +47,10 @@ export class RtcConnection {
     this.peer.close();
   }
 
-  receive(event) {
-    for (const waiter of [...this.waiters]) {
-      if (event.type === waiter.type) {
-        this.waiters.delete(waiter);
-        waiter.resolve(event);
-      } else if (event.type === 'error') {
-        this.waiters.delete(waiter);
-        waiter.reject(new RealtimeError(event.error?.code, event.error?.message));
-      }
-    }
-    for (const listener of this.listeners) listener(event);
-  }
-
   closed() {
     if (this.ended) return;
     this.ended = true;
-    const error = new RealtimeError('connection_lost', 'the WebRTC call ended');
-    for (const waiter of this.waiters) waiter.reject(error);
-    this.waiters.clear();
+    this.rejectWaiters(new RealtimeError('connection_lost', 'the WebRTC call ended'));
     if (!this.closing) this.onClose({ code: 1006 });
   }
 }
