@@ -20,7 +20,7 @@ from enum import Enum, auto
 HYSTERESIS = 0.15  # speech continues while the probability stays above threshold - HYSTERESIS
 BACKCHANNEL_GAP_MS = 350  # silence that ends a not-yet-confirmed burst ("Wait, stop," still adds up)
 ECHO_THRESHOLD = 0.45  # mean echo similarity above which a burst is our own voice (room echo ~0.55, other speech ~0.2)
-SPECULATE_AFTER_MS = 128  # silence after which the utterance so far is transcribed speculatively
+SPECULATE_AFTER_MS = 64  # silence after which the reply is prepared speculatively (128 ms left it unready at commit under load)
 # the end-of-turn model hears the turn up to this much past the VAD's end of speech. Smart Turn takes more
 # sentences for finished the more silence follows them: on 14 sentences paused mid-way and 20 finished
 # questions (Piper, espeak-ng Korean, the real clip), 64 ms cut 7 paused ones and ended 16 finished ones
