@@ -3,19 +3,18 @@ The call survives and the answer is played to its end; the latency (last voiced 
 audio) is printed beside the WebSocket's on the same link.
 
 The link is the test's own (netns.py): a network namespace and a veth pair on 10.213.x.x/30, removed
-afterwards. The client runs inside the namespace, the server in the host's, so the call's HTTP, ICE, DTLS,
-SRTP and data channel (and the WebSocket, in the comparison) all cross the veth.
+afterwards. The server listens on the host's end, the client runs inside the namespace, so the call's HTTP,
+ICE, DTLS, SRTP and data channel (and the WebSocket, in the comparison) all cross the veth.
 
-- Kernel-level: the loss. nftables drops 5 % of the IP packets (`numgen random`) on the namespace's veth
-  end, in both directions, and nothing else: a lost RTP packet is gone, a lost TCP segment is sent again
-  by the kernel's TCP, which is what the WebSocket comparison is about.
-- User space: the delay and jitter (impairment.py). `tc netem` would be the tool, but this machine's kernel
-  has no netem qdisc (nor fq, for an eBPF departure-time delay), so datagrams are held 40 ± 20 ms where
-  aioice receives them, and TCP passes through a proxy on the host's end of the link that holds each chunk
-  as long.
+- Kernel-level: the loss. nftables drops 5 % of the IP packets (`numgen random`) at the ingress of each
+  veth end, so both ways, and the sender never learns of it: a lost RTP packet is gone, a lost TCP
+  segment is sent again by TCP, which is what the WebSocket comparison is about.
+- Kernel-held, user-timed: the delay and jitter. `tc netem` would be the tool, but this machine's kernel
+  has no netem qdisc (nor fq, nor nftables' `queue`), so every packet crossing the namespace's end goes to
+  an NFQUEUE and delay_queue.py lets it go on after 40 ± 20 ms; packets overtake one another.
 
-The link needs root, `ip`, `nft` and `nstat` (scripts/test installs nftables): without them these tests fail
-with the reason, they do not skip."""
+The link needs root, `ip`, `nstat`, `nft` and `iptables` (scripts/test installs iproute2, nftables and
+iptables): without them these tests fail with the reason, they do not skip."""
 
 from __future__ import annotations
 
@@ -25,6 +24,7 @@ import difflib
 import json
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from websockets.asyncio.client import connect
@@ -32,12 +32,12 @@ from websockets.asyncio.client import connect
 from talkline.audio import Pcm
 from talkline.bench.webrtc import RATE, _voiced
 from talkline.bench.webrtc_client import open_call
+from talkline.engines.base import Engines
 from talkline.engines.fake import tones
 from talkline.engines.fake.speech import FakeSTT
-from tests.servers import LiveServer
+from tests.servers import live_server
 from tests.webrtc.conftest import API_KEY
-from tests.webrtc.impairment import Impairment, delayed_tcp_proxy, delayed_udp
-from tests.webrtc.netns import lossy_link
+from tests.webrtc.netns import Impairment, impaired_link
 
 QUESTION = "Where do batteries go?"
 BAD = Impairment(loss=0.05, delay_ms=40, jitter_ms=20)
@@ -74,22 +74,21 @@ async def _webrtc_call(base_url: str) -> WebRtcHeard:
     return WebRtcHeard(question, done, stopped, latency, call.speaker.pcm(), 20.0 * len(call.speaker.voiced_at))
 
 
-async def test_a_webrtc_call_survives_loss_and_jitter(server: LiveServer) -> None:
-    with lossy_link(BAD.loss) as link, delayed_udp(BAD) as delayed:
-        async with delayed_tcp_proxy(link.host_address, server.port, BAD) as port:
-            heard = await link.run_inside(lambda: _webrtc_call(f"http://{link.host_address}:{port}"))
-        drops = link.drops()
+async def test_a_webrtc_call_survives_loss_and_jitter(tmp_path: Path, fake_engines: Engines,
+                                                      eco_models: None) -> None:
+    with impaired_link(BAD) as link:
+        async with live_server(tmp_path, fake_engines, api_keys=API_KEY, host=link.host_address) as server:
+            heard = await link.run_inside(lambda: _webrtc_call(server.http_url))
+        report = link.report()
     message = next(item for item in heard.response["output"] if item["type"] == "message")
     answer = message["content"][0]["transcript"]
     answer_as_heard = (await FakeSTT().transcribe(heard.audio)).text
     answer_ms = tones.encode(answer, RATE).duration_ms
-    print(f"\nWebRTC through {link.device}, {BAD}: the kernel dropped {drops.dropped} of {drops.packets} packets "
-          f"({drops.arriving} on the way in, {drops.leaving} out); "
-          f"{delayed.datagrams} datagrams delayed, {delayed.reordered} overtaken; first reply audio "
+    print(f"\nWebRTC through {link.device}, {BAD}: {report}; first reply audio "
           f"{heard.latency_ms:.0f} ms after the last voiced sample; {heard.voiced_ms:.0f} ms of the answer's "
           f"{answer_ms:.0f} ms heard ({heard.voiced_ms / answer_ms:.0%}); answer as heard matches "
           f"{_similar(answer_as_heard, answer):.0%}; question as heard matches {_similar(heard.question, QUESTION):.0%}")
-    assert drops.dropped > 0 and delayed.datagrams > 0  # the call crossed the impaired link
+    assert report.dropped > 0 and report.delayed > 0  # the call crossed the impaired link
     assert heard.response["status"] == "completed"
     assert heard.stopped["response_id"] == heard.response["id"]  # played to its end, not cut
     # the fake STT reads bytes from 45 ms tones: each lost 20 ms frame costs a letter or two (seen: 75–100 %)
@@ -137,18 +136,17 @@ async def _websocket_call(url: str) -> WebSocketHeard:
     return WebSocketHeard(done, bytes(audio), latency)
 
 
-async def test_the_websocket_under_the_same_conditions(server: LiveServer) -> None:
-    with lossy_link(BAD.loss) as link:
-        async with delayed_tcp_proxy(link.host_address, server.port, BAD) as port:
-            heard = await link.run_inside(
-                lambda: _websocket_call(f"ws://{link.host_address}:{port}/v1/realtime?model=eco"))
-        drops, retransmitted = link.drops(), link.tcp_retransmissions()
+async def test_the_websocket_under_the_same_conditions(tmp_path: Path, fake_engines: Engines,
+                                                       eco_models: None) -> None:
+    with impaired_link(BAD) as link:
+        async with live_server(tmp_path, fake_engines, api_keys=API_KEY, host=link.host_address) as server:
+            heard = await link.run_inside(lambda: _websocket_call(f"{server.ws_url}/v1/realtime?model=eco"))
+        report = link.report()
     message = next(item for item in heard.response["output"] if item["type"] == "message")
     answer = message["content"][0]["transcript"]
-    print(f"\nWebSocket through {link.device}, {BAD}: the kernel dropped {drops.dropped} of {drops.packets} "
-          f"packets ({drops.arriving} on the way in, {drops.leaving} out), the client's TCP sent {retransmitted} segments again; first reply audio "
-          f"{heard.latency_ms:.0f} ms after the last voiced sample")
-    assert drops.dropped > 0  # the socket crossed the impaired link
+    print(f"\nWebSocket through {link.device}, {BAD}: {report}; first reply audio {heard.latency_ms:.0f} ms "
+          "after the last voiced sample")
+    assert report.dropped > 0 and report.retransmitted > 0  # the socket crossed the impaired link
     assert heard.response["status"] == "completed"
     # TCP delivers every byte, late: the answer is heard whole
     assert _similar((await FakeSTT().transcribe(Pcm(heard.audio, RATE))).text, answer) >= 0.99
