@@ -31,11 +31,12 @@ import select
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 T = TypeVar("T")
 
@@ -92,6 +93,7 @@ class ImpairedLink:
     host_address: str
     address: str
     _delay: subprocess.Popen[str] | None = field(default=None, repr=False)
+    _delay_errors: IO[str] = field(default_factory=lambda: tempfile.TemporaryFile("w+"), repr=False)
 
     @property
     def table(self) -> str:
@@ -119,12 +121,12 @@ class ImpairedLink:
         self._delay = subprocess.Popen(
             ["ip", "netns", "exec", self.namespace, sys.executable, str(DELAY_QUEUE), str(QUEUE),
              str(impairment.delay_ms), str(impairment.jitter_ms), str(impairment.seed)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.PIPE, stderr=self._delay_errors, text=True)  # a file: a full pipe would stall it
         readable, _, _ = select.select([self._delay.stdout], [], [], 20)
         if not readable or self._delay.stdout is None or self._delay.stdout.readline().strip() != "ready":
             self._delay.kill()
-            raise LinkUnavailable(f"{DELAY_QUEUE.name} did not bind NFQUEUE {QUEUE}: "
-                                  f"{self._delay.communicate()[1].strip()}")
+            self._delay.wait()
+            raise LinkUnavailable(f"{DELAY_QUEUE.name} did not bind NFQUEUE {QUEUE}: {self._errors()}")
 
     def _stop_delay(self) -> dict[str, Any]:
         if self._delay is None:
@@ -132,13 +134,17 @@ class ImpairedLink:
         delay, self._delay = self._delay, None
         delay.terminate()
         try:
-            out, err = delay.communicate(timeout=10)
+            out, _ = delay.communicate(timeout=10)
         except subprocess.TimeoutExpired:
             delay.kill()
-            out, err = delay.communicate()
+            out, _ = delay.communicate()
         if delay.returncode != 0:
-            raise LinkUnavailable(f"{DELAY_QUEUE.name} failed ({delay.returncode}): {err.strip()}")
+            raise LinkUnavailable(f"{DELAY_QUEUE.name} failed ({delay.returncode}): {self._errors()}")
         return dict(json.loads(out.splitlines()[-1]))
+
+    def _errors(self) -> str:
+        self._delay_errors.seek(0)
+        return self._delay_errors.read().strip()
 
 
 @contextlib.contextmanager
@@ -154,6 +160,7 @@ def impaired_link(impairment: Impairment) -> Iterator[ImpairedLink]:
         if link._delay is not None:
             with contextlib.suppress(LinkUnavailable):
                 link._stop_delay()
+        link._delay_errors.close()
         _remove(link)
 
 
