@@ -28,23 +28,26 @@ from tests.server_process import free_port
 class LiveServer:
     port: int
     runtime: Runtime
+    host: str = "127.0.0.1"
 
     @property
     def http_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     @property
     def ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
+        return f"ws://{self.host}:{self.port}"
 
 
 @asynccontextmanager
 async def live_server(data_dir: Path, engines: Engines, **settings: Any) -> AsyncIterator[LiveServer]:
-    """A server on `engines`, with these settings (TALKLINE_* names, lower case) over the test defaults."""
+    """A server on `engines`, with these settings (TALKLINE_* names, lower case) over the test defaults; it
+    listens where `host` says (loopback unless told)."""
     port = free_port()
     chosen = {"data_dir": data_dir, "port": port, "inference_workers": 2, "warm_up": False, **settings}
     runtime = Runtime.create(Settings(**chosen), engines=engines)
-    config = uvicorn.Config(create_app(runtime=runtime), host="127.0.0.1", port=port, log_level="warning",
+    host = runtime.settings.host
+    config = uvicorn.Config(create_app(runtime=runtime), host=host, port=port, log_level="warning",
                             ws_max_size=64 * 1024 * 1024, timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
     serving = asyncio.create_task(server.serve(), name=f"talkline:{port}")
@@ -54,7 +57,7 @@ async def live_server(data_dir: Path, engines: Engines, **settings: Any) -> Asyn
             raise RuntimeError("the server stopped before it started")
         await asyncio.sleep(0.02)
     try:
-        yield LiveServer(port, runtime)
+        yield LiveServer(port, runtime, host)
     finally:
         server.should_exit = True
         await serving
