@@ -23,13 +23,13 @@ def test_english_sentences_split_at_terminal_punctuation() -> None:
 
 
 def test_abbreviations_and_decimals_do_not_end_a_sentence() -> None:
-    pieces = stream("Ask Mr. Smith about 3.5 kg, e.g. for plastics. Then go.", first_min_chars=200)
-    assert [p.strip() for p in pieces] == ["Ask Mr. Smith about 3.5 kg, e.g. for plastics.", "Then go."]
+    pieces = stream("Hello. Ask Mr. Smith about 3.5 kg, e.g. for plastics. Then go.")
+    assert [p.strip() for p in pieces] == ["Hello.", "Ask Mr. Smith about 3.5 kg, e.g. for plastics.", "Then go."]
 
 
 def test_korean_sentences_split_and_keep_spacing() -> None:
-    pieces = stream("네, 알겠습니다. 스티로폼은 깨끗하게 해서 버리세요! 테이프는 떼고요.", first_min_chars=100)
-    assert pieces == ["네, 알겠습니다. ", "스티로폼은 깨끗하게 해서 버리세요! ", "테이프는 떼고요."]
+    pieces = stream("네, 알겠습니다. 스티로폼은 깨끗하게 해서 버리세요! 테이프는 떼고요.")
+    assert pieces == ["네, ", "알겠습니다. ", "스티로폼은 깨끗하게 해서 버리세요! ", "테이프는 떼고요."]
 
 
 def test_first_piece_is_cut_early_at_a_clause_or_phrase_for_fast_first_audio() -> None:
@@ -37,7 +37,9 @@ def test_first_piece_is_cut_early_at_a_clause_or_phrase_for_fast_first_audio() -
     assert pieces == ["After you rinse the bottle ", "and remove the label, crush it flat and close the cap."]
     pieces = stream("Put the plastic water bottle in the clear PET bottle bin. Remove the label.", step=7)
     assert pieces == ["Put the plastic water bottle ", "in the clear PET bottle bin. ", "Remove the label."]
-    assert stream("Yes, the glass bottle is recyclable: rinse it.")[0] == "Yes, the glass bottle is recyclable: "
+    assert stream("Yes, the glass bottle is recyclable: rinse it.")[0] == "Yes, "  # a marked clause, however short
+    assert stream("네, 페트병은 라벨을 떼고 버리세요. 뚜껑도요.", step=3)[0] == "네, "
+    assert stream("1,000 won, please pay at the office.")[0] == "1,000 won, "  # a thousands comma is no clause
     assert stream("페트병은 라벨을 떼고 물로 헹궈서 투명 페트병 수거함에 버리세요.")[0] == "페트병은 라벨을 떼고 물로 헹궈서 "
 
 
