@@ -12,7 +12,7 @@ from talkline.audio import Pcm, wav_bytes
 from talkline.engines.fake import fake_speech
 from tests.audio.media import make_file
 from tests.rest.conftest import API_KEY, RestServer
-from tests.speech import character_error_rate, korean_clip
+from tests.speech import character_error_rate, english_speech, korean_clip, word_error_rate
 
 FIRST = "The museum opens early on weekends."
 SECOND = "Visitors should buy their tickets online before they arrive."
@@ -131,6 +131,18 @@ async def test_other_containers_and_korean_are_transcribed(e2e_client: AsyncOpen
                                                       language="ko", response_format="verbose_json")
     assert result.language == "ko"
     assert character_error_rate(result.text, "그는 이리저리 피하면서 길 한 옆으로 걸어갔다") < 0.35
+
+
+@pytest.mark.e2e
+async def test_plain_text_takes_the_greedy_decode_and_reads_as_well_as_the_timed_one(e2e_client: AsyncOpenAI
+                                                                                    ) -> None:
+    question = "How do I throw away an empty plastic water bottle?"
+    wav = ("question.wav", wav_bytes(english_speech(question, 16000)), "audio/wav")
+    fast = await e2e_client.audio.transcriptions.create(file=wav, model="whisper-1", language="en")
+    timed = await e2e_client.audio.transcriptions.create(file=wav, model="whisper-1", language="en",
+                                                         response_format="verbose_json")
+    assert word_error_rate(fast.text, question) <= 0.1
+    assert word_error_rate(fast.text, timed.text) <= 0.1
 
 
 async def test_plain_array_names_and_bracketed_objects_are_accepted(rest_server: RestServer, speech_wav: tuple
