@@ -212,6 +212,8 @@ def bench_soak(
     sample_every: Annotated[float, typer.Option(help="Seconds between samples of the server process.")] = 10.0,
     warmup: Annotated[float, typer.Option(help="Seconds of warm-up before memory growth is measured.")] = 300.0,
     engines: Annotated[str, typer.Option(help="fake (the server itself) or local (the real models).")] = "fake",
+    session_max: Annotated[int, typer.Option(help="The server's session_max_seconds (0: its default, an hour); "
+                                                  "sessions reaching it are counted apart from failures.")] = 0,
     output: Annotated[Path, typer.Option(help="Where the JSON results go (and the .svg plot).")] = Path(
         "bench/results/soak.json"),
 ) -> None:
@@ -224,7 +226,7 @@ def bench_soak(
     options = SoakOptions(duration_s=duration, sessions=sessions, session_turns=session_turns,
                           turn_every_s=turn_every, job_every_s=job_every,
                           readers=readers, cycles=cycles, sample_every_s=sample_every, warmup_s=warmup,
-                          engines=engines)
+                          engines=engines, session_max_s=session_max)
     print_soak(run(options, output, say=typer.echo), say=typer.echo)
     typer.echo(f"results written to {output} and {output.with_suffix('.svg')}")
 

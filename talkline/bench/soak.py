@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 import numpy as np
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 from talkline.bench.processes import ServerProcess, talkline_server
 
@@ -51,6 +52,11 @@ class SoakOptions:
     sample_every_s: float = 10.0
     warmup_s: float = 300.0
     engines: str = "fake"
+    session_max_s: int = 0  # the server's session_max_seconds (0: its default, an hour)
+
+
+class SessionExpired(Exception):
+    """The server ended the session at its maximum duration, as it should; the client opens another."""
 
 
 @dataclass
@@ -60,6 +66,8 @@ class Tally:
     latencies_ms: list[float] = field(default_factory=list)
     turns: int = 0
     turn_failures: int = 0
+    failure_reasons: dict[str, int] = field(default_factory=dict)  # "ExceptionType: message" → how often
+    session_expiries: int = 0  # sessions ended by session_max_seconds (expected, not failures)
     jobs: int = 0
     job_failures: int = 0
     sse_reads: int = 0
@@ -71,10 +79,15 @@ class Tally:
         taken, self.latencies_ms = self.latencies_ms, []
         return taken
 
+    def failed(self, exc: BaseException) -> None:
+        self.turn_failures += 1
+        reason = f"{type(exc).__name__}: {exc}"[:200]
+        self.failure_reasons[reason] = self.failure_reasons.get(reason, 0) + 1
+
 
 def run(options: SoakOptions, output: Path | None = None, say: Callable[[str], None] = print) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="talkline-bench-soak-") as work:
-        with talkline_server(Path(work) / "server", _server_env(Path(work), options.engines)) as server:
+        with talkline_server(Path(work) / "server", _server_env(Path(work), options)) as server:
             say(f"soaking {server.http_url} for {options.duration_s:g} s")
             samples, tally = asyncio.run(_soak(server, options, say))
     result = summarize(options, samples, tally)
@@ -87,10 +100,12 @@ def run(options: SoakOptions, output: Path | None = None, say: Callable[[str], N
     return result
 
 
-def _server_env(work: Path, engines: str) -> dict[str, str]:
-    env = {"TALKLINE_API_KEYS": KEY, "TALKLINE_WARM_UP": "false", "TALKLINE_ENGINES": engines,
+def _server_env(work: Path, options: SoakOptions) -> dict[str, str]:
+    env = {"TALKLINE_API_KEYS": KEY, "TALKLINE_WARM_UP": "false", "TALKLINE_ENGINES": options.engines,
            "TALKLINE_MAX_SESSIONS": "64"}
-    if engines == "fake":
+    if options.session_max_s:
+        env["TALKLINE_SESSION_MAX_SECONDS"] = str(options.session_max_s)
+    if options.engines == "fake":
         profiles = work / "profiles.toml"
         profiles.write_text(FAKE_PROFILES, encoding="utf-8")
         env["TALKLINE_PROFILES_FILE"] = str(profiles)
@@ -154,11 +169,19 @@ async def _session(server: ServerProcess, options: SoakOptions, tally: Tally, de
                     tally.turns += 1
                     turns += 1
                     await asyncio.sleep(options.turn_every_s)
-        except (OSError, TimeoutError, ValueError, RuntimeError) as exc:
-            tally.turn_failures += 1
+        except (SessionExpired, OSError, TimeoutError, ValueError, RuntimeError, ConnectionClosed) as exc:
+            if _expired(exc):
+                tally.session_expiries += 1
+                continue
+            tally.failed(exc)
             await asyncio.sleep(1.0)
-            if tally.turn_failures <= 3:
-                print(f"session dropped: {type(exc).__name__}: {exc}")
+
+
+def _expired(exc: BaseException) -> bool:
+    """The session ended at its maximum duration: an error event said so, or (between turns) its close frame."""
+    if isinstance(exc, ConnectionClosed):
+        return exc.rcvd is not None and exc.rcvd.code == 1000 and exc.rcvd.reason == "session expired"
+    return isinstance(exc, SessionExpired)
 
 
 def _realtime(server: ServerProcess) -> Any:
@@ -182,6 +205,8 @@ async def _turn(ws: ClientConnection) -> float:
             event = json.loads(await ws.recv())
             if event["type"] == "response.output_audio.delta" and first is None:
                 first = time.monotonic()
+            elif event["type"] == "error" and event["error"].get("code") == "session_expired":
+                raise SessionExpired(event["error"].get("message"))
             elif event["type"] == "error":
                 raise RuntimeError(f"error event: {event.get('error')}")
             elif event["type"] == "response.done":
@@ -288,6 +313,9 @@ def print_soak(result: dict[str, Any], say: Callable[[str], None] = print) -> No
         f"fds {result['fds']['min']}–{result['fds']['max']}")
     say(f"reply latency: median p50 {result['reply_ms']['median_of_p50']} ms, "
         f"median p95 {result['reply_ms']['median_of_p95']} ms, worst p95 {result['reply_ms']['worst_p95']} ms")
-    say(f"turns {counts['turns']} ({counts['turn_failures']} failed), jobs {counts['jobs']} "
+    say(f"turns {counts['turns']} ({counts['turn_failures']} failed, {counts['session_expiries']} sessions "
+        f"reached their maximum duration), jobs {counts['jobs']} "
         f"({counts['job_failures']} failed, {counts['sse_reads']} SSE reads, {counts['sse_incomplete']} incomplete), "
         f"connect/disconnect cycles {counts['cycles']} ({counts['cycle_failures']} failed)")
+    for reason, times in counts["failure_reasons"].items():
+        say(f"  turn failure ×{times}: {reason}")
