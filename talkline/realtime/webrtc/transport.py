@@ -14,6 +14,7 @@ import asyncio
 import base64
 import json
 import logging
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import av
@@ -42,7 +43,8 @@ class DataChannel(Protocol):
 
 
 class WebRtcTransport:
-    def __init__(self) -> None:
+    def __init__(self, on_end: Callable[[], None] | None = None) -> None:
+        self.on_end = on_end  # called once the call has ended (frees its session slot at once)
         self.playout = Playout(PlayoutEvents(self._playout_started, self._playout_stopped))
         self._inbox: asyncio.Queue[str | bytes | None] = asyncio.Queue()
         self._channel: DataChannel | None = None
@@ -133,6 +135,8 @@ class WebRtcTransport:
         if self.ended.is_set():
             return
         self.ended.set()
+        if self.on_end is not None:
+            self.on_end()
         self.playout.clear()
         self._inbox.put_nowait(None)
         for queue in self._listeners:
