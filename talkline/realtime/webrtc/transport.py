@@ -20,7 +20,8 @@ from typing import Any, Protocol
 import av
 import numpy as np
 
-from talkline.audio import Pcm, RateMatcher
+from talkline.audio import Pcm
+from talkline.audio.low_delay import LowDelayRateMatcher
 from talkline.audio.wire_formats import PCM16, WireFormat, decode_wire, encode_wire
 from talkline.protocol.realtime import dump
 from talkline.protocol.realtime.server_events import (
@@ -52,8 +53,8 @@ class WebRtcTransport:
         self._listeners: set[asyncio.Queue[dict[str, Any] | None]] = set()
         self._input_format: WireFormat = PCM16
         self._output_format: WireFormat = PCM16
-        self._to_input = RateMatcher(PCM16.rate)
-        self._to_playout = RateMatcher(RATE)
+        self._to_input = LowDelayRateMatcher(PCM16.rate)  # soxr's stream would keep back ~20 ms each way
+        self._to_playout = LowDelayRateMatcher(RATE)
         self._interrupts = True
         self._cut: set[str] = set()  # responses cut off by barge-in or clear: late audio is dropped
         self.ended = asyncio.Event()
@@ -152,7 +153,7 @@ class WebRtcTransport:
         except ValueError:
             return
         if input_format != self._input_format:
-            self._input_format, self._to_input = input_format, RateMatcher(input_format.rate)
+            self._input_format, self._to_input = input_format, LowDelayRateMatcher(input_format.rate)
         turn_detection = (audio.get("input") or {}).get("turn_detection")
         self._interrupts = bool(turn_detection) and turn_detection.get("interrupt_response", True) is not False
 
