@@ -74,6 +74,9 @@ class WebRtcTransport:
             self._follow_session(event.get("session") or {})
         elif kind in NOT_ON_DATA_CHANNEL:
             self._queue_audio(event)
+            # a reply's audio comes as a burst of deltas that never waits: yield between them, so the playout
+            # track sends the first frame now rather than once the whole burst has been queued
+            await asyncio.sleep(0)
             return
         elif kind == "response.done":
             self.playout.finish(event.get("response", {}).get("id", ""))
