@@ -153,6 +153,24 @@ async def test_a_practice_call_gets_its_transcript_and_feedback_saved(server: Li
     assert feedback["steps"][0]["id"] == "party" and feedback["steps"][0]["status"] == "done"
 
 
+async def test_the_query_is_read_as_the_websockets_is(server: LiveServer) -> None:
+    connection = RTCPeerConnection()
+    connection.addTrack(Microphone())
+    connection.createDataChannel("oai-events")
+    offer = await offer_for(connection)
+    await connection.close()
+    async with httpx.AsyncClient(base_url=server.http_url, timeout=30, headers={
+            "Authorization": f"Bearer {API_KEY}", "Content-Type": "application/sdp"}) as client:
+        unknown = await client.post("/v1/realtime/calls", params={"model": "practice", "scenario": "moon"},
+                                    content=offer)
+        speculate = await client.post("/v1/realtime/calls", params={"model": "eco", "speculate": "maybe"},
+                                      content=offer)
+    assert unknown.status_code == 400 and unknown.json()["error"]["param"] == "options"
+    assert speculate.status_code == 400 and speculate.json()["error"]["param"] == "speculate"
+    async with open_call(server.http_url, API_KEY, model="eco", options={"speculate": "off"}) as call:
+        assert (await call.wait_for("session.created"))["session"]["model"] == "eco"
+
+
 async def _practice_session(server: LiveServer, session_id: str) -> dict[str, Any]:
     """The stored practice call, as the page fetches it once the call has ended."""
     deadline = time.monotonic() + 15
