@@ -131,8 +131,9 @@ async def offer_for(connection: RTCPeerConnection) -> str:
 
 
 async def call(base_url: str, key: str, *, model: str | None = None, session: dict[str, Any] | None = None,
-               timeout: float = 20.0) -> WebRtcCall:
-    """Offer, answer, and wait until the data channel is open."""
+               options: dict[str, str] | None = None, timeout: float = 20.0) -> WebRtcCall:
+    """Offer, answer, and wait until the data channel is open. `options`: the profile's (query parameters,
+    as on the WebSocket)."""
     connection = RTCPeerConnection()
     microphone = Microphone()
     connection.addTrack(microphone)
@@ -143,7 +144,7 @@ async def call(base_url: str, key: str, *, model: str | None = None, session: di
     tasks: list[asyncio.Task[None]] = []
     connection.on("track", lambda track: tasks.append(asyncio.create_task(_record(track, speaker))))
     sdp = await offer_for(connection)
-    answer, location = await post_offer(base_url, key, sdp, model=model, session=session)
+    answer, location = await post_offer(base_url, key, sdp, model=model, session=session, options=options)
     await connection.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
     tighten_jitter_buffer(connection)  # as a browser's adaptive buffer does on a clean link
     result = WebRtcCall(connection, channel, microphone, speaker, location.rsplit("/", 1)[-1], _tasks=tasks)
@@ -153,10 +154,11 @@ async def call(base_url: str, key: str, *, model: str | None = None, session: di
 
 
 async def post_offer(base_url: str, key: str, sdp: str, *, model: str | None = None,
-                     session: dict[str, Any] | None = None) -> tuple[str, str]:
+                     session: dict[str, Any] | None = None, options: dict[str, str] | None = None
+                     ) -> tuple[str, str]:
     """The answer and the call's Location; raises httpx.HTTPStatusError on a refusal."""
     headers = {"Authorization": f"Bearer {key}"}
-    params = {"model": model} if model else {}
+    params = {**(options or {}), **({"model": model} if model else {})}
     async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
         if session is None:
             response = await client.post("/v1/realtime/calls", params=params, content=sdp,

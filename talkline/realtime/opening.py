@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from talkline.auth.identity import Caller
 from talkline.profiles.base import Profile
 from talkline.realtime.handlers import router as event_router
 from talkline.realtime.relay import RelayServices, RelaySession
 from talkline.realtime.session import RealtimeServices, RealtimeSession
 from talkline.realtime.transport import Transport
+
+RESERVED_QUERY = frozenset({"model", "api-key", "call_id", "intent", "speculate"})
+SWITCH = {"1": True, "true": True, "on": True, "0": False, "false": False, "off": False}
+
+
+def query_options(query: Mapping[str, str]) -> dict[str, str]:
+    """The profile options asked for in the query string: every parameter that is not the connection's own."""
+    return {key: value for key, value in query.items() if key not in RESERVED_QUERY}
+
+
+def speculate_choice(value: str | None) -> bool | None:
+    """`?speculate=on|off` for one session (None: the server's setting); ValueError for anything else."""
+    if value is None:
+        return None
+    if value.lower() not in SWITCH:
+        raise ValueError("speculate must be on or off")
+    return SWITCH[value.lower()]
 
 
 def open_session(transport: Transport, services: RealtimeServices, registered: Profile, profile: Profile,

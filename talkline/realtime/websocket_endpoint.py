@@ -20,15 +20,13 @@ from talkline.protocol.realtime import dump, ga_server_to_beta
 from talkline.protocol.realtime.errors import INVALID_API_KEY, SESSION_LIMIT_REACHED, error_event
 from talkline.realtime.admission import Admission, SessionLimitReached
 from talkline.realtime.calls import CallRegistry
-from talkline.realtime.opening import open_session
+from talkline.realtime.opening import open_session, query_options, speculate_choice
 from talkline.realtime.session import RealtimeServices
 from talkline.realtime.sideband import attach
 from talkline.realtime.transport import WebSocketTransport
 
 log = logging.getLogger(__name__)
 
-RESERVED_QUERY = {"model", "api-key", "call_id", "intent", "speculate"}
-SWITCH = {"1": True, "true": True, "on": True, "0": False, "false": False, "off": False}
 POLICY_VIOLATION, TRY_AGAIN_LATER = 1008, 1013
 
 
@@ -63,11 +61,12 @@ def realtime_router(services: Callable[[Profile], RealtimeServices], profiles: P
         except AuthError as exc:
             await refusal.send(exc.code, exc.message, param="model")
             return
-        speculate = websocket.query_params.get("speculate")
-        if speculate is not None and speculate.lower() not in SWITCH:
-            await refusal.send("invalid_value", "speculate must be on or off", param="speculate")
+        try:
+            speculate = speculate_choice(websocket.query_params.get("speculate"))
+        except ValueError as exc:
+            await refusal.send("invalid_value", str(exc), param="speculate")
             return
-        options = caller.options_for({k: v for k, v in websocket.query_params.items() if k not in RESERVED_QUERY})
+        options = caller.options_for(query_options(websocket.query_params))
         try:
             profile = registered.for_options(options)
         except (LookupError, ValueError) as exc:
@@ -82,7 +81,7 @@ def realtime_router(services: Callable[[Profile], RealtimeServices], profiles: P
         try:
             transport = WebSocketTransport(websocket, on_gone=slot.release)
             await open_session(transport, services(profile), registered, profile, caller, beta=beta,
-                               options=options, speculate=SWITCH.get((speculate or "").lower())).run()
+                               options=options, speculate=speculate).run()
         finally:
             slot.release()
 

@@ -15,7 +15,7 @@ from talkline.auth.secrets import SecretRecord, new_secret
 from talkline.bench.webrtc_client import Microphone, hang_up, offer_for, open_call
 from talkline.realtime.webrtc.offer import MAX_OFFER_BYTES
 from tests.servers import LiveServer
-from tests.webrtc.conftest import API_KEY
+from tests.webrtc.conftest import API_KEY, stored_transcript
 
 
 async def _offer(*, audio: bool = True, data: bool = True) -> str:
@@ -75,7 +75,7 @@ async def test_hanging_up_ends_the_call_and_saves_its_transcript(server: LiveSer
             {"type": "input_text", "text": "Where do batteries go?"}]}})
         await call.wait_for("conversation.item.done")
         assert await hang_up(server.http_url, API_KEY, call.call_id) == 200
-        stored = await _stored(server, key_owner(API_KEY), session_id)
+        stored = await stored_transcript(server, key_owner(API_KEY), session_id)
         assert stored.messages[0].text == "Where do batteries go?"
         assert await hang_up(server.http_url, API_KEY, call.call_id) == 404
 
@@ -86,23 +86,9 @@ async def test_the_peer_closing_ends_the_call(server: LiveServer) -> None:
         call.send({"type": "conversation.item.create", "item": {"type": "message", "role": "user", "content": [
             {"type": "input_text", "text": "Hello there"}]}})
         await call.wait_for("conversation.item.done")
-    stored = await _stored(server, key_owner(API_KEY), session_id)
+    stored = await stored_transcript(server, key_owner(API_KEY), session_id)
     assert stored.messages[0].text == "Hello there"
     assert await hang_up(server.http_url, API_KEY, call.call_id) == 404
-
-
-async def _stored(server: LiveServer, owner: str, session_id: str):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            stored = await server.runtime.store.transcripts.get(owner, session_id)
-            if stored.messages:  # the conversation row is made first, its messages just after
-                return stored
-        except LookupError:
-            pass
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no transcript of {session_id} was saved")
-        await asyncio.sleep(0.2)
 
 
 async def _first(messages: asyncio.Queue[str], kind: str) -> dict:

@@ -3,13 +3,13 @@
 The offer comes as `application/sdp`, or as `multipart/form-data` with `sdp` and an optional `session`
 (the shape of a client-secret request's session), with a server key or an `ek_` client secret, exactly
 as OpenAI's GA WebRTC flow. The call then runs in the background under the same session engine as a
-WebSocket; the `session` object reaches it as its first `session.update`.
+WebSocket; the `session` object reaches it as its first `session.update`. The query takes what the
+WebSocket's does: `model`, the profile's options (`?scenario=mart`), `speculate`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from collections.abc import Callable
@@ -25,10 +25,10 @@ from talkline.metrics import SESSIONS_REFUSED
 from talkline.profiles.base import Profile, ProfileRegistry, UnknownProfile
 from talkline.protocol.realtime import ProtocolError, new_id
 from talkline.protocol.realtime.errors import SESSION_LIMIT_REACHED
-from talkline.realtime.admission import Admission, SessionLimitReached
+from talkline.realtime.admission import Admission, SessionLimitReached, Slot
 from talkline.realtime.calls import CallRegistry, LiveCall
 from talkline.realtime.locks import SessionLocks
-from talkline.realtime.opening import open_session
+from talkline.realtime.opening import open_session, query_options, speculate_choice
 from talkline.realtime.session import RealtimeServices, initial_session
 from talkline.realtime.webrtc.offer import MAX_OFFER_BYTES, OfferError, check_offer
 from talkline.realtime.webrtc.peer import CallPeer
@@ -49,31 +49,31 @@ def calls_router(services: Callable[[Profile], RealtimeServices], profiles: Prof
         caller = await _authenticate(request, authenticator)
         offer, patch = await _read_offer(request)
         _check(offer)
+        speculate = _speculate(request.query_params.get("speculate"))
         registered, profile, options = _profile(request.query_params.get("model") or patch.get("model"),
-                                                caller, profiles)
+                                                query_options(request.query_params), caller, profiles)
         patch = {key: value for key, value in patch.items() if key != "model"}
         _check_locks(caller, profile, services(profile), patch)
-        admitted = contextlib.ExitStack()
         try:
-            admitted.enter_context(admission.admit())
+            slot = admission.claim()
         except SessionLimitReached as exc:
             SESSIONS_REFUSED.labels(reason="capacity").inc()
             raise ApiError(429, str(exc), code=SESSION_LIMIT_REACHED) from None
-        transport = WebRtcTransport()
+        transport = WebRtcTransport(on_end=slot.release)
         peer = CallPeer(transport)
         try:
             answer = await peer.answer(offer)
         except OfferError as exc:
             await peer.close()
-            admitted.close()
+            slot.release()
             raise ApiError(exc.status, exc.message, code=exc.code, param="sdp") from None
         session = open_session(transport, services(profile), registered, profile, caller, beta=False,
-                               options=options)
+                               options=options, speculate=speculate)
         if patch:
             transport.deliver(json.dumps({"type": "session.update", "session": {"type": "realtime", **patch}}))
         call = LiveCall(new_id("rtc"), caller.owner, transport)
         calls.add(call)
-        task = asyncio.create_task(_run_call(call, session, peer, transport, calls, admitted), name=call.id)
+        task = asyncio.create_task(_run_call(call, session, peer, transport, calls, slot), name=call.id)
         running.add(task)
         task.add_done_callback(running.discard)
         return Response(answer, status_code=201, media_type="application/sdp",
@@ -92,8 +92,9 @@ def calls_router(services: Callable[[Profile], RealtimeServices], profiles: Prof
 
 
 async def _run_call(call: LiveCall, session: Any, peer: CallPeer, transport: WebRtcTransport,
-                    calls: CallRegistry, admitted: contextlib.ExitStack) -> None:
-    """The session until the call ends (hang-up, peer gone, session limit), then the clean-up."""
+                    calls: CallRegistry, slot: Slot) -> None:
+    """The session until the call ends (hang-up, peer gone, session limit), then the clean-up. The call's
+    slot is free as soon as the call has ended (the transport releases it), as a WebSocket's is."""
     watchdog = asyncio.create_task(_end_unless_connected(transport))
     try:
         await session.run()
@@ -104,7 +105,7 @@ async def _run_call(call: LiveCall, session: Any, peer: CallPeer, transport: Web
         transport.end()
         calls.remove(call.id)
         await peer.close()
-        admitted.close()
+        slot.release()
 
 
 async def _end_unless_connected(transport: WebRtcTransport) -> None:
@@ -181,14 +182,23 @@ def _check(offer: str) -> None:
         raise ApiError(exc.status, exc.message, code=exc.code, param="sdp") from None
 
 
-def _profile(requested: str | None, caller: Caller, profiles: ProfileRegistry) -> tuple[Profile, Profile, dict[str, str]]:
+def _speculate(value: str | None) -> bool | None:
+    try:
+        return speculate_choice(value)
+    except ValueError as exc:
+        raise ApiError(400, str(exc), code="invalid_value", param="speculate") from None
+
+
+def _profile(requested: str | None, asked: dict[str, str], caller: Caller,
+             profiles: ProfileRegistry) -> tuple[Profile, Profile, dict[str, str]]:
+    """The registered profile and its variant for the options asked in the query (a client secret's win)."""
     try:
         registered = profiles.get(caller.profile_for(requested, profiles.names()))
     except UnknownProfile as exc:
         raise ApiError(404, str(exc), code="model_not_found", param="model") from None
     except AuthError as exc:
         raise ApiError(exc.status, exc.message, code=exc.code, param="model") from None
-    options = caller.options_for({})
+    options = caller.options_for(asked)
     try:
         return registered, registered.for_options(options), options
     except (LookupError, ValueError) as exc:

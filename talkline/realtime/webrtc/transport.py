@@ -14,12 +14,14 @@ import asyncio
 import base64
 import json
 import logging
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import av
 import numpy as np
 
-from talkline.audio import Pcm, RateMatcher
+from talkline.audio import Pcm
+from talkline.audio.low_delay import LowDelayRateMatcher
 from talkline.audio.wire_formats import PCM16, WireFormat, decode_wire, encode_wire
 from talkline.protocol.realtime import dump
 from talkline.protocol.realtime.server_events import (
@@ -42,7 +44,8 @@ class DataChannel(Protocol):
 
 
 class WebRtcTransport:
-    def __init__(self) -> None:
+    def __init__(self, on_end: Callable[[], None] | None = None) -> None:
+        self.on_end = on_end  # called once the call has ended (frees its session slot at once)
         self.playout = Playout(PlayoutEvents(self._playout_started, self._playout_stopped))
         self._inbox: asyncio.Queue[str | bytes | None] = asyncio.Queue()
         self._channel: DataChannel | None = None
@@ -50,8 +53,8 @@ class WebRtcTransport:
         self._listeners: set[asyncio.Queue[dict[str, Any] | None]] = set()
         self._input_format: WireFormat = PCM16
         self._output_format: WireFormat = PCM16
-        self._to_input = RateMatcher(PCM16.rate)
-        self._to_playout = RateMatcher(RATE)
+        self._to_input = LowDelayRateMatcher(PCM16.rate)  # soxr's stream would keep back ~20 ms each way
+        self._to_playout = LowDelayRateMatcher(RATE)
         self._interrupts = True
         self._cut: set[str] = set()  # responses cut off by barge-in or clear: late audio is dropped
         self.ended = asyncio.Event()
@@ -71,6 +74,9 @@ class WebRtcTransport:
             self._follow_session(event.get("session") or {})
         elif kind in NOT_ON_DATA_CHANNEL:
             self._queue_audio(event)
+            # a reply's audio comes as a burst of deltas that never waits: yield between them, so the playout
+            # track sends the first frame now rather than once the whole burst has been queued
+            await asyncio.sleep(0)
             return
         elif kind == "response.done":
             self.playout.finish(event.get("response", {}).get("id", ""))
@@ -133,6 +139,8 @@ class WebRtcTransport:
         if self.ended.is_set():
             return
         self.ended.set()
+        if self.on_end is not None:
+            self.on_end()
         self.playout.clear()
         self._inbox.put_nowait(None)
         for queue in self._listeners:
@@ -148,7 +156,7 @@ class WebRtcTransport:
         except ValueError:
             return
         if input_format != self._input_format:
-            self._input_format, self._to_input = input_format, RateMatcher(input_format.rate)
+            self._input_format, self._to_input = input_format, LowDelayRateMatcher(input_format.rate)
         turn_detection = (audio.get("input") or {}).get("turn_detection")
         self._interrupts = bool(turn_detection) and turn_detection.get("interrupt_response", True) is not False
 
