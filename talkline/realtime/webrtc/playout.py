@@ -2,10 +2,7 @@
 
 The session sends audio faster than real time; here it waits in a queue and leaves in 20 ms frames on
 the track's own clock, so the server knows exactly how much of each item was heard (for barge-in
-truncation) and when playback starts and stops (`output_audio_buffer.started/stopped`). While the track
-plays silence, a reply's first audio does not wait for the next tick (up to 20 ms, 10 on average): it
-leaves at once and the clock follows it, as a browser's adaptive jitter buffer plays a packet that came
-early as soon as it is next.
+truncation) and when playback starts and stops (`output_audio_buffer.started/stopped`).
 """
 
 from __future__ import annotations
@@ -54,19 +51,8 @@ class Playout:
         self._finished: set[str] = set()  # responses whose audio is all queued
         self.playing: str | None = None  # the response being heard
         self.current_item: str | None = None
-        self.arrived = asyncio.Event()  # set when `ready` becomes true
-
-    @property
-    def ready(self) -> bool:
-        """Nothing plays, and a whole frame of a reply waits (a shorter first piece would leave a gap)."""
-        return self.playing is None and sum(len(segment.data) for segment in self._segments) >= FRAME_BYTES
 
     def queue(self, response_id: str, item_id: str, pcm48k: bytes) -> None:
-        self._append(response_id, item_id, pcm48k)
-        if self.ready:
-            self.arrived.set()
-
-    def _append(self, response_id: str, item_id: str, pcm48k: bytes) -> None:
         if self._segments and self._segments[-1].item_id == item_id:
             self._segments[-1].data += pcm48k
         else:
@@ -135,25 +121,11 @@ class PlayoutTrack(MediaStreamTrack):
         else:
             self._pts += FRAME_SAMPLES
             delay = self._start + self._pts / RATE - time.monotonic()
-            if delay > 0 and await self._audio_within(delay):
-                self._start = time.monotonic() - self._pts / RATE
+            if delay > 0:
+                await asyncio.sleep(delay)
         samples = np.frombuffer(self.playout.next_frame(), dtype=np.int16).reshape(1, -1)
         frame = av.AudioFrame.from_ndarray(samples, format="s16", layout="mono")
         frame.sample_rate = RATE
         frame.pts = self._pts
         frame.time_base = TIME_BASE
         return frame
-
-    async def _audio_within(self, delay: float) -> bool:
-        """Wait until the next tick; True if a reply's first frame came first (it leaves now)."""
-        if self.playout.playing is not None:
-            await asyncio.sleep(delay)
-            return False
-        self.playout.arrived.clear()
-        if self.playout.ready:
-            return True
-        try:
-            await asyncio.wait_for(self.playout.arrived.wait(), delay)
-        except TimeoutError:
-            return False
-        return True
