@@ -115,6 +115,23 @@ async def test_bad_offers_get_clear_json_errors(server: LiveServer, make_body, s
     assert error["code"] == code and error["message"]
 
 
+async def test_an_offer_the_peer_cannot_take_is_refused_and_holds_no_slot(server: LiveServer) -> None:
+    connection = RTCPeerConnection()
+    try:
+        connection.addTrack(Microphone())
+        connection.createDataChannel("oai-events")
+        connection.addTransceiver("video")
+        offer = await offer_for(connection)
+    finally:
+        await connection.close()
+    video_only_in_codecs_we_lack = offer.replace("VP8/", "AV1/").replace("H264/", "H265/")
+    for _ in range(5):  # more than the server's 4 slots: a leaked slot would refuse the last ones with 429
+        response = await _post(server, video_only_in_codecs_we_lack)
+        assert response.status_code == 400, response.text
+        assert response.json()["error"]["code"] == "invalid_offer"
+    assert server.runtime.admission.active == 0
+
+
 async def test_refused_callers_and_content_types(server: LiveServer) -> None:
     offer = await _offer()
     assert (await _post(server, offer, key="wrong")).json()["error"]["code"] == "invalid_api_key"

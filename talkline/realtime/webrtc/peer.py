@@ -8,6 +8,7 @@ import contextlib
 import logging
 
 from aiortc import MediaStreamTrack, RTCDataChannel, RTCPeerConnection, RTCRtpSender, RTCSessionDescription
+from aiortc.exceptions import InvalidAccessError, InvalidStateError, OperationError
 from aiortc.mediastreams import MediaStreamError
 
 from talkline.realtime.webrtc.jitter import AudioJitterBuffer
@@ -44,9 +45,11 @@ class CallPeer:
         """The SDP answer: Opus both ways, the server's reply on its own track."""
         try:
             await self.connection.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
-        except ValueError as exc:
+        except (ValueError, OperationError, InvalidStateError, InvalidAccessError) as exc:
             raise OfferError("invalid_offer", f"the SDP offer could not be used: {exc}") from None
-        audio = next(t for t in self.connection.getTransceivers() if t.kind == "audio")
+        audio = next((t for t in self.connection.getTransceivers() if t.kind == "audio"), None)
+        if audio is None:
+            raise OfferError("invalid_offer", "the SDP offer has no audio section")
         opus = [codec for codec in RTCRtpSender.getCapabilities("audio").codecs if codec.name.lower() == "opus"]
         audio.setCodecPreferences(opus)
         audio.direction = "sendrecv"

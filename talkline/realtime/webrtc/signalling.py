@@ -63,12 +63,15 @@ def calls_router(services: Callable[[Profile], RealtimeServices], profiles: Prof
         peer = CallPeer(transport)
         try:
             answer = await peer.answer(offer)
-        except OfferError as exc:
+            session = open_session(transport, services(profile), registered, profile, caller, beta=False,
+                                   options=options, speculate=speculate)
+        except BaseException as exc:  # nothing runs the call: free its slot and peer before answering
+            transport.end()
             await peer.close()
             slot.release()
-            raise ApiError(exc.status, exc.message, code=exc.code, param="sdp") from None
-        session = open_session(transport, services(profile), registered, profile, caller, beta=False,
-                               options=options, speculate=speculate)
+            if isinstance(exc, OfferError):
+                raise ApiError(exc.status, exc.message, code=exc.code, param="sdp") from None
+            raise
         if patch:
             transport.deliver(json.dumps({"type": "session.update", "session": {"type": "realtime", **patch}}))
         call = LiveCall(new_id("rtc"), caller.owner, transport)
