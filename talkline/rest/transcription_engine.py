@@ -17,7 +17,7 @@ from talkline.engines.base import Segment, SpeechToText, Transcription
 @runtime_checkable
 class DetailedSpeechToText(Protocol):
     async def transcribe_detailed(self, audio: Pcm, *, language: str | None = None, prompt: str | None = None,
-                                  word_timestamps: bool = False) -> Transcription: ...
+                                  word_timestamps: bool = False, greedy: bool = False) -> Transcription: ...
 
     def stream(self, audio: Pcm, *, language: str | None = None, prompt: str | None = None,
                word_timestamps: bool = False) -> AsyncIterator[Segment]: ...
@@ -35,11 +35,12 @@ class TranscriptionJob:
         return self.audio.samples / self.audio.rate
 
 
-async def transcribe_timed(stt: SpeechToText, job: TranscriptionJob) -> Transcription:
-    """A transcription whose segments carry times (one segment for the whole audio at worst)."""
+async def transcribe_timed(stt: SpeechToText, job: TranscriptionJob, *, greedy: bool = False) -> Transcription:
+    """A transcription whose segments carry times (one segment for the whole audio at worst); `greedy`
+    trades beam search for time where the engine has the choice."""
     if isinstance(stt, DetailedSpeechToText):
         return await stt.transcribe_detailed(job.audio, language=job.language, prompt=job.prompt,
-                                             word_timestamps=job.word_timestamps)
+                                             word_timestamps=job.word_timestamps, greedy=greedy)
     result = await stt.transcribe(job.audio, language=job.language, prompt=job.prompt)
     if result.segments or not result.text:
         return result

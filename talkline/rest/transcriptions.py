@@ -52,11 +52,9 @@ def transcriptions_router(services: RestServices, caller_dep: Callable[..., Awai
 
 
 async def _transcribe(stt: SpeechToText, job: TranscriptionJob, fmt: str) -> Transcription:
-    """Timed formats decode with timed segments; text alone takes the live turns' greedy decode, which read
-    Piper English and the Korean clip as well as beam 5 in two thirds of the time (engines/local/whisper.py)."""
-    if fmt in TIMED_FORMATS:
-        return await transcribe_timed(stt, job)
-    return await stt.transcribe(job.audio, language=job.language, prompt=job.prompt)
+    """Timed formats decode at beam 5; text alone at beam 1, which read Piper English and the Korean clip as
+    well in two thirds of the time (engines/local/whisper.py). Both keep the uploads' 8 s minimum window."""
+    return await transcribe_timed(stt, job, greedy=fmt not in TIMED_FORMATS)
 
 
 def _render(result: Transcription, params: TranscriptionParams, job: TranscriptionJob) -> Response:

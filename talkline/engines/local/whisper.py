@@ -136,9 +136,11 @@ class WhisperSTT:
         language: str | None = None,
         prompt: str | None = None,
         word_timestamps: bool = False,
+        greedy: bool = False,
     ) -> Transcription:
-        """The REST path: accurate decoding with timed segments (and timed words if asked)."""
-        options = _detailed(word_timestamps)
+        """The REST path: accurate decoding with timed segments (and timed words if asked); `greedy` decodes
+        at beam 1, which read Piper English and the Korean clip as beam 5 does in two thirds of the time."""
+        options = replace(_detailed(word_timestamps), beam_size=1) if greedy else _detailed(word_timestamps)
         return await self._pool.run(self._transcribe, audio, self._language(language), prompt, options)
 
     async def stream(
