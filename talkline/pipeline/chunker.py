@@ -1,10 +1,10 @@
 """Split streamed text into speakable pieces, for Korean and English alike.
 
 Speech starts on the first piece, so the first one is short: a short first sentence whole, else the
-sentence's first clause (cut after a comma-like mark: "Yes, | the glass bottle is recyclable.") or its
-first phrase of at least `first_min_chars` (cut after a Korean connective, or before a preposition or
-conjunction: "Put the plastic water bottle | in the clear PET bottle bin."), since synthesis time grows
-with the text. Later pieces are whole sentences, cut at a clause boundary only when they run long.
+sentence's opening answer word ("Yes, | the glass bottle is recyclable.", "네, | …") or its first clause
+or phrase of at least `first_min_chars` (cut after a comma-like mark or a Korean connective, or before a
+preposition or conjunction: "Put the plastic water bottle | in the clear PET bottle bin."), since
+synthesis time grows with the text. Later pieces are whole sentences, cut at a clause boundary only when they run long.
 Pieces are exact substrings: joined back together they give the original text, spacing included
 (Korean spacing carries meaning and must survive for transcripts).
 """
@@ -19,9 +19,10 @@ _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "no", "vs", "etc", "e.g", "i.e"
 _SENTENCE_END = re.compile(r"[.!?…。！？]+[\"'”’)\]」』]*(?=\s)|\n+")
 # Where a long sentence may be cut: after a comma-like mark, or after a Korean connective ending.
 _CLAUSE_BREAK = re.compile(r"[,，、;:]\s|(?:고|며|서|면|지만|는데|은데|니까|라서|해서|하고)\s")
-# a comma-like mark ends the first piece however short it is: "Yes, | the glass bottle is recyclable", "네, | …"
-# (the mark gives it a natural pause, and "Yes," is synthesised in a third of the whole clause's time)
-_MARKED_BREAK = re.compile(r"(?<=\S)[,，、;:]\s")
+# an answer word with its comma is a first piece of its own: "Yes, | the glass bottle is recyclable", "네, | …"
+# (the comma gives it a natural pause, and "Yes," is synthesised in a third of the whole clause's time)
+_ANSWER_WORD = re.compile(r"\s*(?:yes|no|yeah|nope|sure|okay|ok|well|right|sorry|sadly|actually|unfortunately|"
+                          r"네|예|아니요|아뇨|아니|응|그럼요|물론이죠|음|아|죄송해요|죄송합니다)[,，]\s", re.IGNORECASE)
 # where the first piece may also be cut: before a word that opens a phrase (the word itself complete)
 _PHRASE_BREAK = re.compile(r"(?<=\s)(?=(?:in|into|on|at|to|for|with|as|from|by|and|or|but|because|so|if|when|"
                            r"where|which|that|before|after|until|unless)\s)", re.IGNORECASE)
@@ -81,7 +82,8 @@ class SentenceChunker:
     def _first_phrase(self, sentence_end: int | None) -> int | None:
         """The end of the first clause or phrase of the first sentence that is long enough, if it is there."""
         region = self._buffer[:sentence_end] if sentence_end is not None else self._buffer
-        marked = [m.end() for m in _MARKED_BREAK.finditer(region)]
+        answer_word = _ANSWER_WORD.match(region)
+        marked = [answer_word.end()] if answer_word else []
         cuts = [m.end() for m in _CLAUSE_BREAK.finditer(region)] + [m.start() for m in _PHRASE_BREAK.finditer(region)]
         cuts = [cut for cut in cuts if len(region[:cut].strip()) >= self.first_min_chars]
         cuts = [cut for cut in marked + cuts if (sentence_end is None or cut < sentence_end) and region[cut:].strip()]
