@@ -32,8 +32,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Awaitable, Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -43,6 +43,7 @@ T = TypeVar("T")
 CLONE_NEWNET = 0x40000000
 SUBNET = "10.213"
 DELAY_QUEUE = Path(__file__).with_name("delay_queue.py")
+WORK_TIMEOUT_S = 120  # a call in the namespace that takes longer has hung
 QUEUE = 0  # netfilter queues are per namespace: the namespace's own first one
 TOOLS = {"ip": "iproute2", "nstat": "iproute2", "nft": "nftables", "iptables": "iptables"}
 
@@ -100,12 +101,21 @@ class ImpairedLink:
         return f"talkline_{self.namespace.replace('-', '_')}"
 
     async def run_inside(self, work: Callable[[], Awaitable[T]]) -> T:
-        """`work()` run to its end on an event loop of its own, in a thread inside the namespace."""
-        pool = ThreadPoolExecutor(1, thread_name_prefix=self.namespace)
-        try:
-            return await asyncio.get_running_loop().run_in_executor(pool, _run_in_namespace, self.namespace, work)
-        finally:
-            pool.shutdown(wait=False)  # the thread ends with its only job, and the namespace is let go with it
+        """`work()` run to its end (at most WORK_TIMEOUT_S) on an event loop of its own, in a daemon thread
+        inside the namespace: a hung client can neither outlive the test nor keep pytest from exiting."""
+        loop = asyncio.get_running_loop()
+        outcome: asyncio.Future[T] = loop.create_future()
+
+        def run() -> None:
+            try:
+                value = _run_in_namespace(self.namespace, work)
+            except BaseException as exc:  # handed to the test's loop, which raises it
+                loop.call_soon_threadsafe(_settle, outcome, None, exc)
+            else:
+                loop.call_soon_threadsafe(_settle, outcome, value, None)
+
+        threading.Thread(target=run, name=self.namespace, daemon=True).start()
+        return await outcome
 
     def report(self) -> LinkReport:
         """What the link did; ends the delay, so only once the traffic is over (what comes later is lost)."""
@@ -239,9 +249,19 @@ def _run_in_namespace(namespace: str, work: Callable[[], Awaitable[T]]) -> T:
         os.close(descriptor)
 
     async def main() -> T:
-        return await work()
+        async with asyncio.timeout(WORK_TIMEOUT_S):
+            return await work()
 
     return asyncio.run(main())
+
+
+def _settle(outcome: asyncio.Future[T], value: T | None, error: BaseException | None) -> None:
+    if outcome.done():  # the test gave up waiting
+        return
+    if error is not None:
+        outcome.set_exception(error)
+    else:
+        outcome.set_result(value)  # type: ignore[arg-type]
 
 
 def _remove(link: ImpairedLink) -> None:
