@@ -13,7 +13,8 @@ import numpy as np
 from talkline.audio.pcm import Pcm
 from talkline.audio.resample import RateMatcher
 
-TAPS_PER_PHASE = 16  # 65 taps at 2:1: 0.67 ms of delay (16 samples of the lower rate), 60 dB of alias rejection
+TAPS_PER_PHASE = 16  # 65 taps at 2:1: 0.67 ms of delay (16 samples of the lower rate); at 24 kHz -6 dB at 10.8 kHz,
+# -33 dB at 12 kHz and 60 dB down above about 13.2 kHz, so what folds back lands above the band of speech
 PASSBAND = 0.9  # of the lower rate's Nyquist frequency (10.8 kHz at 24 kHz): all of speech
 KAISER_BETA = 7.0
 
