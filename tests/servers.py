@@ -44,7 +44,8 @@ async def live_server(data_dir: Path, engines: Engines, **settings: Any) -> Asyn
     """A server on `engines`, with these settings (TALKLINE_* names, lower case) over the test defaults; it
     listens where `host` says (loopback unless told)."""
     port = free_port()
-    chosen = {"data_dir": data_dir, "port": port, "inference_workers": 2, "warm_up": False, **settings}
+    chosen = {"data_dir": data_dir, "port": port, "host": "127.0.0.1", "inference_workers": 2, "warm_up": False,
+              **settings}  # loopback whatever a developer's .env says
     runtime = Runtime.create(Settings(**chosen), engines=engines)
     host = runtime.settings.host
     config = uvicorn.Config(create_app(runtime=runtime), host=host, port=port, log_level="warning",
