@@ -33,15 +33,17 @@ def _refused(response: httpx.Response, param: str) -> None:
     assert "practice" in error["message"]
 
 
+async def _chat_job_keeps_the_secrets_profile(client: httpx.AsyncClient) -> None:
+    _refused(await client.post("/v1/chat", json={"session_id": "s", "message": "hi", "profile": "eco"}), "profile")
+    chat = await client.post("/v1/chat", json={"session_id": "s", "message": "안녕하세요"})
+    assert chat.status_code == 202, chat.text
+    assert (await client.get(f"/v1/chat/{chat.json()['job_id']}")).json()["profile"] == "practice"
+
+
 async def test_a_secret_fixes_its_profile_on_the_job_surfaces(server: LiveServer, http: httpx.AsyncClient) -> None:
     secret = await mint(http, {"model": "practice"}, PRACTICE)
     async with _as(server, secret) as client:
-        _refused(await client.post("/v1/chat", json={"session_id": "s", "message": "hi", "profile": "eco"}),
-                 "profile")
-        chat = await client.post("/v1/chat", json={"session_id": "s", "message": "안녕하세요"})
-        assert chat.status_code == 202, chat.text
-        job = (await client.get(f"/v1/chat/{chat.json()['job_id']}")).json()
-        assert job["profile"] == "practice"
+        await _chat_job_keeps_the_secrets_profile(client)
         audio = {"file": ("a.wav", wav_bytes(Pcm(bytes(32000), 16000)), "audio/wav")}
         _refused(await client.post("/v1/voice", files=audio, data={"session_id": "s", "profile": "eco"}), "profile")
         voice = await client.post("/v1/voice", files=audio, data={"session_id": "s"})
@@ -101,11 +103,7 @@ async def test_the_rule_holds_in_a_distributed_deployment(tmp_path_factory: pyte
                 httpx.AsyncClient(base_url=server.http_url, headers={"Authorization": f"Bearer {KEY}"}) as http:
             secret = await mint(http, {"model": "practice"}, PRACTICE)
             async with _as(server, secret) as client:
-                _refused(await client.post("/v1/chat", json={"session_id": "s", "message": "hi", "profile": "eco"}),
-                         "profile")
-                chat = await client.post("/v1/chat", json={"session_id": "s", "message": "안녕하세요"})
-                assert chat.status_code == 202, chat.text
-                assert (await client.get(f"/v1/chat/{chat.json()['job_id']}")).json()["profile"] == "practice"
+                await _chat_job_keeps_the_secrets_profile(client)
     finally:
         await delete_redis_keys(REDIS_URL, prefix)
         await delete_rabbit_names(BROKER_URL, RabbitJobQueue(BROKER_URL, queue_name=f"{prefix}voice.process"))

@@ -90,6 +90,10 @@ def test_yes_no_questions_and_the_bin_the_asker_expects(matcher: NameMatcher, te
     ("Is a toothbrush recyclable?", "en", "No, the toothbrush isn't recyclable: it goes in general waste."),
 ])
 def test_a_yes_no_question_is_answered_yes_or_no_first(guide: DisposalGuide, query: str, lang: str, first: str) -> None:
+    _first_sentence_is(guide, query, lang, first)
+
+
+def _first_sentence_is(guide: DisposalGuide, query: str, lang: str, first: str) -> None:
     assert guide.lookup(query, lang)["answer"][0] == first  # type: ignore[arg-type]
 
 
@@ -157,7 +161,7 @@ def test_two_items_asked_together_get_a_sentence_each(guide: DisposalGuide) -> N
 ])
 def test_fees_steps_and_just_putting_it_out_are_answered_yes_or_no_first(guide: DisposalGuide, query: str, lang: str,
                                                                           first: str) -> None:
-    assert guide.lookup(query, lang)["answer"][0] == first  # type: ignore[arg-type]
+    _first_sentence_is(guide, query, lang, first)
 
 
 @pytest.mark.parametrize(("query", "item", "category", "words"), [
